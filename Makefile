@@ -1,0 +1,58 @@
+# The project's manual: `make run` for the bot with the demo shop, `make test` for the tests.
+# Everything is installed here, into .venv, from requirements*.txt: nothing by hand.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+PYTHON310 ?= $(shell scripts/find-python310)
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+# What the model is trained from: a change to any of these retrains, nothing else does.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' | sort) $(wildcard bot/nlu/*.py)
+# No model in models/ at all: train even if the stamp says otherwise.
+MODEL_MISSING := $(if $(wildcard models/*.tar.gz),,force-train)
+
+.PHONY: help install train run test test-fast eval shell validate clean force-train
+
+help:
+	@echo "make run    install if needed, train if needed, start the bot with the demo shop"
+	@echo "make test   install if needed, then every test"
+	@echo "make train  validate the data and train a new model"
+	@echo "make eval   accuracy per language, beside Rasa's stock pipeline (writes reports/)"
+	@echo "make shell  chat with the bot in the terminal"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@if [ ! -x $(PY) ]; then \
+	  if [ -z "$(PYTHON310)" ]; then echo "Rasa 3.6 needs Python 3.10: install it (pyenv install 3.10) or set PYTHON310=/path/to/python3.10"; exit 1; fi; \
+	  echo "Creating $(VENV) with $(PYTHON310)"; $(PYTHON310) -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade "pip<25" wheel "setuptools<70"
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+train: models/.trained
+
+models/.trained: $(VENV)/.installed $(TRAINING_INPUTS) $(MODEL_MISSING)
+	$(RASA) data validate --quiet
+	$(RASA) train --quiet
+	touch $@
+
+force-train:
+
+run: install models/.trained
+	$(PY) -m bot run
+
+shell: install models/.trained
+	$(PY) -m bot shell
+
+test: install models/.trained
+	$(PY) -m pytest
+
+eval: install
+	$(PY) -m bot eval
+
+clean:
+	rm -rf models/*.tar.gz models/.trained .rasa results reports

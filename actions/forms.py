@@ -1,0 +1,46 @@
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.shop.identifiers import email_in, order_number_in
+
+
+class ValidateOrderForm(FormValidationAction):
+    """Accepts "#100234", "100234", "pedido 100234" and an email in any case; re-asks with an
+    example of the right format otherwise."""
+
+    def name(self) -> Text:
+        return "validate_order_form"
+
+    def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        order_id = order_number_in(value)
+        if order_id is None:
+            dispatcher.utter_message(response="utter_invalid_order_id")
+        return {"order_id": order_id}
+
+    def validate_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        email = email_in(value)
+        if email is None:
+            dispatcher.utter_message(response="utter_invalid_email")
+        return {"email": email}
+
+
+class ActionOrderRequestNoted(Action):
+    """Says what will happen with the order request (until order lookups are connected)."""
+
+    def name(self) -> Text:
+        return "action_order_request_noted"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        topic = tracker.get_slot("order_topic") or "status"
+        dispatcher.utter_message(response=f"utter_order_noted_{topic}")
+        return []

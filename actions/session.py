@@ -1,0 +1,32 @@
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+SUPPORTED_LANGUAGES = {"es", "en", "pt"}
+
+
+class ActionSessionStart(Action):
+    """Starts a session like Rasa's own, and takes the language the channel says (widget page,
+    WhatsApp profile) until the customer's own words say otherwise."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        events: List[EventType] = [SessionStarted()]
+        # Carry the previous session's slots over, as Rasa does by default.
+        events += [
+            SlotSet(e["name"], e["value"])
+            for e in tracker.events
+            if e.get("event") == "slot" and e.get("name") != "requested_slot"
+        ]
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        language = str(metadata.get("language") or "").lower()[:2]
+        if language in SUPPORTED_LANGUAGES:
+            events.append(SlotSet("language", language))
+        events.append(ActionExecuted("action_listen"))
+        return events

@@ -1,0 +1,1 @@
+"""Aurora customer-service bot framework: the parts that are ours, not Rasa's."""

@@ -1,0 +1,148 @@
+"""`make eval`: how well the bot understands, per language, on the held-out test split.
+
+Trains our pipeline (config.yml) and Rasa's stock `rasa init` pipeline (tests/eval/stock_config.yml)
+on the same data, parses every example of tests/nlu/<lang>.yml with each model, and reports per
+language: intent accuracy and macro-F1, FAQ answer selection accuracy, language identification
+accuracy, training time. Writes reports/eval.json and reports/eval.md.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+from bot.nlu.training_files import examples_in_file
+from bot.settings import PROJECT_ROOT
+
+TEST_DIR = PROJECT_ROOT / "tests" / "nlu"
+REPORT_DIR = PROJECT_ROOT / "reports"
+STOCK_CONFIG = PROJECT_ROOT / "tests" / "eval" / "stock_config.yml"
+EVAL_MODELS = PROJECT_ROOT / "var" / "eval_models"
+
+
+def test_examples() -> Dict[str, List[Tuple[str, str]]]:
+    """language -> [(intent or faq/<key>, text)] from tests/nlu/<language>.yml."""
+    return {path.stem: list(examples_in_file(path)) for path in sorted(TEST_DIR.glob("*.yml"))}
+
+
+def macro_f1(gold: List[str], predicted: List[str]) -> float:
+    labels = sorted(set(gold))
+    scores = []
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, predicted) if g == label and p == label)
+        fp = sum(1 for g, p in zip(gold, predicted) if g != label and p == label)
+        fn = sum(1 for g, p in zip(gold, predicted) if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def predicted_labels(parse: dict) -> Tuple[str, str, str]:
+    """(intent, faq key or '', language or '') from a parse result."""
+    intent = (parse.get("intent") or {}).get("name") or ""
+    faq = ""
+    if intent == "faq":
+        faq = (((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}).get("intent_response_key") or ""
+    language = next((e["value"] for e in parse.get("entities") or [] if e.get("entity") == "language"), "")
+    return intent, faq, language
+
+
+def score(examples: Dict[str, List[Tuple[str, str]]], parses: Dict[str, List[dict]]) -> dict:
+    """Per-language figures from gold examples and the model's parse results."""
+    report = {}
+    for language, items in examples.items():
+        gold_intents, predicted_intents, faq_hits, faq_total, language_hits = [], [], 0, 0, 0
+        misclassified = []
+        for (gold, text), parse in zip(items, parses[language]):
+            intent, faq, detected = predicted_labels(parse)
+            gold_intent = gold.split("/")[0]
+            gold_intents.append(gold_intent)
+            predicted_intents.append(intent)
+            if gold.startswith("faq/"):
+                faq_total += 1
+                faq_hits += faq == gold
+            language_hits += detected == language
+            if intent != gold_intent or (gold.startswith("faq/") and faq != gold):
+                misclassified.append({"text": text, "expected": gold, "predicted": faq or intent})
+        per_intent = defaultdict(lambda: [0, 0])
+        for g, p in zip(gold_intents, predicted_intents):
+            per_intent[g][1] += 1
+            per_intent[g][0] += g == p
+        report[language] = {
+            "examples": len(items),
+            "intent_accuracy": sum(g == p for g, p in zip(gold_intents, predicted_intents)) / len(items),
+            "intent_macro_f1": macro_f1(gold_intents, predicted_intents),
+            "faq_selection_accuracy": faq_hits / faq_total if faq_total else None,
+            "language_id_accuracy": language_hits / len(items),
+            "per_intent_recall": {k: v[0] / v[1] for k, v in sorted(per_intent.items())},
+            "misclassified": misclassified,
+        }
+    return report
+
+
+async def _parse_all(model_path: Path, examples: Dict[str, List[Tuple[str, str]]]) -> Dict[str, List[dict]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model_path))
+    parses: Dict[str, List[dict]] = {}
+    for language, items in examples.items():
+        parses[language] = [await agent.parse_message(text) for _, text in items]
+    return parses
+
+
+def train(config: Path, output: Path) -> Tuple[Path, float]:
+    output.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    subprocess.run(
+        [str(Path(sys.executable).parent / "rasa"), "train", "--config", str(config), "--out", str(output),
+         "--fixed-model-name", config.stem, "--force", "--quiet"],
+        cwd=PROJECT_ROOT, check=True,
+    )
+    return output / f"{config.stem}.tar.gz", time.monotonic() - started
+
+
+def evaluate(config: Path, examples) -> dict:
+    model, seconds = train(config, EVAL_MODELS)
+    parses = asyncio.run(_parse_all(model, examples))
+    return {"train_seconds": round(seconds, 1), "languages": score(examples, parses)}
+
+
+def markdown(results: Dict[str, dict]) -> str:
+    lines = ["# NLU evaluation (held-out test split, tests/nlu/)", ""]
+    lines.append("| pipeline | language | examples | intent accuracy | intent macro-F1 | FAQ selection | language id | training |")
+    lines.append("|---|---|---|---|---|---|---|---|")
+    for name, result in results.items():
+        for language, figures in result["languages"].items():
+            faq = figures["faq_selection_accuracy"]
+            lines.append(
+                f"| {name} | {language} | {figures['examples']} | {figures['intent_accuracy']:.3f} | "
+                f"{figures['intent_macro_f1']:.3f} | {'-' if faq is None else f'{faq:.3f}'} | "
+                f"{figures['language_id_accuracy']:.3f} | {result['train_seconds']} s |"
+            )
+    ours = results.get("ours")
+    if ours:
+        lines += ["", "## Misclassified by our pipeline", ""]
+        for language, figures in ours["languages"].items():
+            for miss in figures["misclassified"]:
+                lines.append(f"- `{language}` {miss['text']!r}: expected `{miss['expected']}`, got `{miss['predicted']}`")
+    return "\n".join(lines) + "\n"
+
+
+def main(skip_stock: bool = False) -> int:
+    examples = test_examples()
+    results = {"ours": evaluate(PROJECT_ROOT / "config.yml", examples)}
+    if not skip_stock:
+        results["stock"] = evaluate(STOCK_CONFIG, examples)
+    REPORT_DIR.mkdir(exist_ok=True)
+    (REPORT_DIR / "eval.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), "utf-8")
+    report = markdown(results)
+    (REPORT_DIR / "eval.md").write_text(report, "utf-8")
+    print(report.split("\n## ")[0])
+    print(f"Full report: {REPORT_DIR / 'eval.md'}")
+    return 0

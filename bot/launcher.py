@@ -1,0 +1,151 @@
+"""Starts the action server and the Rasa server with embedded defaults, waits until both
+answer, and stops both together (Ctrl-C, SIGTERM, or one of them dying)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List
+
+import yaml
+
+from bot.settings import PROJECT_ROOT, Settings, from_environment
+
+RUNTIME_DIR = PROJECT_ROOT / "var" / "run"
+READY_TIMEOUT_S = 180
+
+
+def runtime_endpoints(settings: Settings) -> Path:
+    """endpoints.yml with this run's action server URL and tracker database."""
+    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text("utf-8")) or {}
+    endpoints.setdefault("action_endpoint", {})["url"] = settings.action_server_url
+    store = endpoints.get("tracker_store") or {}
+    if store.get("dialect") == "sqlite":
+        store["db"] = settings.tracker_db
+        Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
+    RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
+    path = RUNTIME_DIR / f"endpoints-{settings.rasa_port}.yml"
+    path.write_text(yaml.safe_dump(endpoints), "utf-8")
+    return path
+
+
+def _venv_bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def _child_environment() -> Dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(PROJECT_ROOT)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def start_action_server(settings: Settings) -> subprocess.Popen:
+    env = _child_environment()
+    env["SANIC_HOST"] = "127.0.0.1"  # only the Rasa server calls it
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
+    return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+
+
+def rasa_command(settings: Settings, endpoints: Path, mode: str = "run") -> List[str]:
+    command = [
+        _venv_bin("rasa"), mode, "--model", "models",
+        "--port", str(settings.rasa_port),
+        "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+    ]
+    if mode == "run":
+        # The HTTP API can read and rewrite every conversation: never without a token.
+        command += ["--enable-api", "--auth-token", settings.auth_token, "--interface", settings.host]
+    return command
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def wait_until_ready(settings: Settings, processes: List[subprocess.Popen]) -> bool:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    checks = [
+        f"http://127.0.0.1:{settings.actions_port}/health",
+        f"{settings.rasa_url}/status?token={settings.auth_token}",
+    ]
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            return False
+        if all(_answers(url) for url in checks):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def _stop(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _announce(settings: Settings, seconds: float) -> None:
+    lines = [
+        f"Aurora bot ready in {seconds:.1f} s",
+        f"  REST:   curl -s {settings.rasa_url}/webhooks/rest/webhook -d "
+        + json.dumps(json.dumps({"sender": "me", "message": "hola"})),
+        f"  HTTP API (token required): {settings.rasa_url}/status?token=…",
+    ]
+    if settings.auth_token_generated:
+        lines.append(
+            "  DEMO MODE: RASA_AUTH_TOKEN was not set, so this run generated one: "
+            f"{settings.auth_token}  (set RASA_AUTH_TOKEN in production)"
+        )
+    print("\n".join(lines), flush=True)
+
+
+def run() -> int:
+    settings = from_environment()
+    endpoints = runtime_endpoints(settings)
+    started = time.monotonic()
+    processes = [start_action_server(settings)]
+    processes.append(subprocess.Popen(rasa_command(settings, endpoints), cwd=PROJECT_ROOT, env=_child_environment()))
+
+    def stop_on_signal(signum, frame):
+        _stop(processes)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGINT, stop_on_signal)
+
+    if not wait_until_ready(settings, processes):
+        print("The bot did not start: see the errors above.", file=sys.stderr, flush=True)
+        _stop(processes)
+        return 1
+    _announce(settings, time.monotonic() - started)
+    while all(p.poll() is None for p in processes):
+        time.sleep(0.5)
+    print("A server stopped; stopping the other.", file=sys.stderr, flush=True)
+    _stop(processes)
+    return 1
+
+
+def shell() -> int:
+    settings = from_environment()
+    endpoints = runtime_endpoints(settings)
+    actions = start_action_server(settings)
+    try:
+        return subprocess.call(rasa_command(settings, endpoints, mode="shell"), cwd=PROJECT_ROOT, env=_child_environment())
+    finally:
+        _stop([actions])

@@ -1,0 +1,48 @@
+"""Run-time settings, all from environment variables with embedded defaults.
+
+| variable | default | what |
+|---|---|---|
+| BOT_HOST | 127.0.0.1 | interface the Rasa server listens on (0.0.0.0 behind a proxy in production) |
+| RASA_PORT | 5005 | Rasa server: channel webhooks, socket.io, token-protected HTTP API |
+| ACTIONS_PORT | 5055 | action server (always on 127.0.0.1 unless ACTION_SERVER_URL points elsewhere) |
+| ACTION_SERVER_URL | http://127.0.0.1:$ACTIONS_PORT/webhook | where Rasa calls the actions |
+| RASA_AUTH_TOKEN | generated and printed (demo mode) | token for Rasa's HTTP API |
+| TRACKER_DB | var/rasa_tracker.db | SQLite file of the embedded tracker store |
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    rasa_port: int
+    actions_port: int
+    action_server_url: str
+    auth_token: str
+    auth_token_generated: bool
+    tracker_db: str
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{'127.0.0.1' if self.host == '0.0.0.0' else self.host}:{self.rasa_port}"
+
+
+def from_environment(env=os.environ) -> Settings:
+    actions_port = int(env.get("ACTIONS_PORT", "5055"))
+    token = env.get("RASA_AUTH_TOKEN", "")
+    return Settings(
+        host=env.get("BOT_HOST", "127.0.0.1"),
+        rasa_port=int(env.get("RASA_PORT", "5005")),
+        actions_port=actions_port,
+        action_server_url=env.get("ACTION_SERVER_URL", f"http://127.0.0.1:{actions_port}/webhook"),
+        auth_token=token or secrets.token_urlsafe(24),
+        auth_token_generated=not token,
+        tracker_db=env.get("TRACKER_DB", "var/rasa_tracker.db"),
+    )

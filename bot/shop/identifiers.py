@@ -1,0 +1,38 @@
+"""Recognising what customers type as order numbers and emails.
+
+Plain functions: they accept "#100234", "100234", "pedido 100234", an email in any case with
+text around it, and refuse everything else (too long, several candidates, injection strings).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+# The demo shop's order_number_pattern is ^#?1\d{5}$: six digits starting with 1.
+ORDER_NUMBER = re.compile(r"(?<![\w])#?\s?(1\d{5})(?!\d)")
+EMAIL = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?![\w@])")
+MAX_INPUT_LENGTH = 300
+
+
+def _as_text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        value = next((v for v in value if v), "")
+    return value if isinstance(value, str) else ""
+
+
+def order_number_in(value) -> Optional[str]:
+    """The single order number in what the customer wrote, or None."""
+    text = _as_text(value)
+    if not text or len(text) > MAX_INPUT_LENGTH:
+        return None
+    found = set(ORDER_NUMBER.findall(text))
+    return found.pop() if len(found) == 1 else None
+
+
+def email_in(value) -> Optional[str]:
+    """The single email address in what the customer wrote, lower-cased, or None."""
+    text = _as_text(value)
+    if not text or len(text) > MAX_INPUT_LENGTH:
+        return None
+    found = {e.lower() for e in EMAIL.findall(text)}
+    return found.pop() if len(found) == 1 else None
