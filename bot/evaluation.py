@@ -25,7 +25,7 @@ STOCK_CONFIG = PROJECT_ROOT / "tests" / "eval" / "stock_config.yml"
 EVAL_MODELS = PROJECT_ROOT / "var" / "eval_models"
 
 
-def test_examples() -> Dict[str, List[Tuple[str, str]]]:
+def load_test_split() -> Dict[str, List[Tuple[str, str]]]:
     """language -> [(intent or faq/<key>, text)] from tests/nlu/<language>.yml."""
     return {path.stem: list(examples_in_file(path)) for path in sorted(TEST_DIR.glob("*.yml"))}
 
@@ -135,7 +135,7 @@ def markdown(results: Dict[str, dict]) -> str:
 
 
 def main(skip_stock: bool = False) -> int:
-    examples = test_examples()
+    examples = load_test_split()
     results = {"ours": evaluate(PROJECT_ROOT / "config.yml", examples)}
     if not skip_stock:
         results["stock"] = evaluate(STOCK_CONFIG, examples)

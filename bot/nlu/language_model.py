@@ -1,8 +1,10 @@
 """The language model behind LanguageDetector, as plain functions and a small class.
 
-probability(language | text) ∝ lingua's confidence × Π over known words P(word | language),
+probability(language | text) ∝ lingua's confidence^w × Π over known words P(word | language),
 where P(word | language) comes from word counts in that language's training examples
-(additive smoothing). Words no language's training data contains are left to lingua.
+(additive smoothing), and lingua's weight w grows with the message's length: lingua is sure of
+itself on "ok" (84 % English) although "ok" is as Spanish as it is English. Words no language's
+training data contains are left to lingua.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from bot.nlu.training_files import examples_in_folder
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+")
 SMOOTHING = 0.1
+# Letters from which lingua gets its full weight.
+LINGUA_FULL_WEIGHT_LETTERS = 20
 
 
 def words(text: str) -> List[str]:
@@ -69,7 +73,8 @@ class LanguageModel:
         if not message_words:
             return {}
         lingua = self._lingua(" ".join(message_words))
-        scores = {lang: math.log(max(lingua.get(lang, 0.0), 1e-4)) for lang in self.languages}
+        weight = min(1.0, sum(map(len, message_words)) / LINGUA_FULL_WEIGHT_LETTERS)
+        scores = {lang: weight * math.log(max(lingua.get(lang, 0.0), 1e-4)) for lang in self.languages}
         for word in message_words:
             if any(word in counts for counts in self._counts.values()):
                 for lang in self.languages:

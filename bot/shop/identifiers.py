@@ -35,4 +35,13 @@ def email_in(value) -> Optional[str]:
     if not text or len(text) > MAX_INPUT_LENGTH:
         return None
     found = {e.lower() for e in EMAIL.findall(text)}
-    return found.pop() if len(found) == 1 else None
+    if len(found) != 1 or _space_inside_address(text.strip()):
+        return None
+    return found.pop()
+
+
+def _space_inside_address(text: str) -> bool:
+    """"ana garcia@example.com": one bare word before the address is most likely part of it,
+    while "mi correo es ana@example.com" or "email: ana@example.com" read as sentences."""
+    words = text.split()
+    return len(words) == 2 and "@" in words[1] and words[0].replace(".", "").replace("_", "").isalnum()

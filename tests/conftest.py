@@ -1,0 +1,130 @@
+"""Shared fixtures: a real bot (Rasa server + action server) started by the launcher that
+`make run` uses, on its own ports and with its own tracker database."""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEST_RASA_PORT = int(os.environ.get("TEST_RASA_PORT", "15005"))
+TEST_ACTIONS_PORT = int(os.environ.get("TEST_ACTIONS_PORT", "15055"))
+TEST_TOKEN = "test-token-not-secret"
+
+
+@dataclass
+class HttpResult:
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def http(method: str, url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None, timeout: float = 30) -> HttpResult:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return HttpResult(response.status, response.read())
+    except urllib.error.HTTPError as error:
+        return HttpResult(error.code, error.read())
+
+
+class BotClient:
+    """Talks to the running bot the way a customer's channel does."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url
+        self.token = token
+
+    def post_raw(self, body: bytes, content_type: str = "application/json") -> HttpResult:
+        return http("POST", f"{self.base_url}/webhooks/rest/webhook", body, {"Content-Type": content_type})
+
+    def say(self, sender: str, text: str, metadata: Optional[dict] = None) -> List[dict]:
+        payload = {"sender": sender, "message": text}
+        if metadata is not None:
+            payload["metadata"] = metadata
+        result = self.post_raw(json.dumps(payload).encode())
+        assert result.status == 200, (result.status, result.body[:500])
+        return result.json()
+
+    def texts(self, sender: str, text: str, metadata: Optional[dict] = None) -> List[str]:
+        return [m.get("text", "") for m in self.say(sender, text, metadata)]
+
+    def tracker(self, sender: str) -> dict:
+        result = http("GET", f"{self.base_url}/conversations/{sender}/tracker?token={self.token}")
+        assert result.status == 200, result.status
+        return result.json()
+
+    def parse(self, text: str) -> dict:
+        body = json.dumps({"text": text}).encode()
+        result = http("POST", f"{self.base_url}/model/parse?token={self.token}", body, {"Content-Type": "application/json"})
+        assert result.status == 200, result.status
+        return result.json()
+
+
+@pytest.fixture(scope="session")
+def bot_process(tmp_path_factory):
+    """Starts `python -m bot run` (what `make run` runs) and stops it after the session."""
+    assert glob.glob(str(PROJECT_ROOT / "models" / "*.tar.gz")), "no trained model: run `make train`"
+    log_path = tmp_path_factory.mktemp("bot") / "bot.log"
+    env = dict(os.environ)
+    env.update(
+        RASA_PORT=str(TEST_RASA_PORT),
+        ACTIONS_PORT=str(TEST_ACTIONS_PORT),
+        RASA_AUTH_TOKEN=TEST_TOKEN,
+        TRACKER_DB=str(tmp_path_factory.mktemp("trackers") / "tracker.db"),
+        PYTHONPATH=str(PROJECT_ROOT),
+    )
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{TEST_RASA_PORT}"
+    try:
+        _wait_until_launcher_ready(process, log_path)
+        yield {"process": process, "base_url": base_url, "log": log_path}
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def _wait_until_launcher_ready(process: subprocess.Popen, log_path: Path, deadline_s: float = 240) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the bot exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        if "Aurora bot ready" in log_path.read_text(errors="replace"):
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"the bot did not become ready:\n{log_path.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def bot(bot_process) -> BotClient:
+    return BotClient(bot_process["base_url"], TEST_TOKEN)
+
+
+@pytest.fixture
+def sender(request) -> str:
+    """A conversation id of its own for each test."""
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.node.name)[:80]
+    return f"{name}-{time.monotonic_ns()}"
