@@ -14,13 +14,14 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' | sort)
 # No model in models/ at all: train even if the stamp says otherwise.
 MODEL_MISSING := $(if $(wildcard models/*.tar.gz),,force-train)
 
-.PHONY: help install train run test test-fast eval shell validate clean force-train
+.PHONY: help install train run test eval bench shell clean force-train
 
 help:
 	@echo "make run    install if needed, train if needed, start the bot with the demo shop"
 	@echo "make test   install if needed, then every test"
 	@echo "make train  validate the data and train a new model"
 	@echo "make eval   accuracy per language, beside Rasa's stock pipeline (writes reports/)"
+	@echo "make bench  training time, start-up time, REST latency, memory (writes bench/out/)"
 	@echo "make shell  chat with the bot in the terminal"
 
 install: $(VENV)/.installed
@@ -53,6 +54,9 @@ test: install models/.trained
 
 eval: install
 	$(PY) -m bot eval
+
+bench: install models/.trained
+	$(PY) -m bot bench
 
 clean:
 	rm -rf models/*.tar.gz models/.trained .rasa results reports
