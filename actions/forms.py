@@ -8,6 +8,12 @@ from rasa_sdk.types import DomainDict
 from bot.shop.identifiers import email_in, order_number_in
 
 
+def _latest_text(tracker: Tracker, value: Any) -> Any:
+    """What the customer wrote: slot values come from their latest message, and judging the whole
+    message catches what an entity alone hides ("lucia fernandez@x.com" → "fernandez@x.com")."""
+    return tracker.latest_message.get("text") or value
+
+
 class ValidateOrderForm(FormValidationAction):
     """Accepts "#100234", "100234", "pedido 100234" and an email in any case; re-asks with an
     example of the right format otherwise."""
@@ -18,7 +24,7 @@ class ValidateOrderForm(FormValidationAction):
     def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        order_id = order_number_in(value)
+        order_id = order_number_in(_latest_text(tracker, value))
         if order_id is None:
             dispatcher.utter_message(response="utter_invalid_order_id")
         return {"order_id": order_id}
@@ -26,7 +32,7 @@ class ValidateOrderForm(FormValidationAction):
     def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        email = email_in(value)
+        email = email_in(_latest_text(tracker, value))
         if email is None:
             dispatcher.utter_message(response="utter_invalid_email")
         return {"email": email}
