@@ -24,18 +24,19 @@ class ValidateOrderForm(FormValidationAction):
     def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        order_id = order_number_in(_latest_text(tracker, value))
-        if order_id is None:
-            dispatcher.utter_message(response="utter_invalid_order_id")
-        return {"order_id": order_id}
+        return _validated("order_id", order_number_in, "utter_invalid_order_id", value, dispatcher, tracker)
 
     def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        email = email_in(_latest_text(tracker, value))
-        if email is None:
-            dispatcher.utter_message(response="utter_invalid_email")
-        return {"email": email}
+        return _validated("email", email_in, "utter_invalid_email", value, dispatcher, tracker)
+
+
+def _validated(slot: Text, parse, invalid_response: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    parsed = parse(_latest_text(tracker, value))
+    if parsed is None:
+        dispatcher.utter_message(response=invalid_response)
+    return {slot: parsed}
 
 
 class ActionOrderRequestNoted(Action):

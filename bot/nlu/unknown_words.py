@@ -9,7 +9,7 @@ then a person) takes over. Messages without words (order numbers, emails, emoji)
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Set, Text
+from typing import Any, Iterable, List, Set
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
