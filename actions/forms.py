@@ -1,35 +1,64 @@
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.interfaces import Action
 from rasa_sdk.types import DomainDict
 
-from bot.shop.identifiers import email_in, order_number_in
+from bot.shop.backend import BackendUnavailable
+from bot.shop.factory import shop_backend
+from bot.shop.formatting import short_day
+from bot.shop.identifiers import contact_in, order_number_in
+
+MIN_ADDRESS_LENGTH = 12
+MAX_ADDRESS_LENGTH = 200
 
 
 def _latest_text(tracker: Tracker, value: Any) -> Any:
-    """What the customer wrote: slot values come from their latest message, and judging the whole
-    message catches what an entity alone hides ("lucia fernandez@x.com" → "fernandez@x.com")."""
-    return tracker.latest_message.get("text") or value
+    """The customer's whole message when the value came from it: judging the whole message catches
+    what an entity alone hides ("lucia fernandez@x.com" → "fernandez@x.com"). A value remembered
+    from earlier (a form re-activated later) is judged as it is."""
+    text = tracker.latest_message.get("text") or ""
+    candidate = value[0] if isinstance(value, list) and value else value
+    return text if isinstance(candidate, str) and candidate and candidate in text else value
+
+
+def address_in(value: Any) -> Optional[str]:
+    """A plausible postal address: long enough, with a number (street or postcode) in it."""
+    text = " ".join(value.split()) if isinstance(value, str) else ""
+    if MIN_ADDRESS_LENGTH <= len(text) <= MAX_ADDRESS_LENGTH and any(c.isdigit() for c in text) and any(c.isalpha() for c in text):
+        return text
+    return None
 
 
 class ValidateOrderForm(FormValidationAction):
-    """Accepts "#100234", "100234", "pedido 100234" and an email in any case; re-asks with an
-    example of the right format otherwise."""
+    """Asks for the order number and, unless a signed token already says who the customer is,
+    the email or phone on the order (and the new address for an address change). Accepts
+    "#100234", "100234", "pedido 100234", an email in any case; re-asks with an example otherwise."""
 
     def name(self) -> Text:
         return "validate_order_form"
 
-    def validate_order_id(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        slots = ["order_id"]
+        if not tracker.get_slot("customer_id"):
+            slots.append("contact")
+        if tracker.get_slot("order_topic") == "change_address":
+            slots.append("new_address")
+        return slots
+
+    def validate_order_id(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         return _validated("order_id", order_number_in, "utter_invalid_order_id", value, dispatcher, tracker)
 
-    def validate_email(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        return _validated("email", email_in, "utter_invalid_email", value, dispatcher, tracker)
+    def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return _validated("contact", contact_in, "utter_invalid_contact", value, dispatcher, tracker)
+
+    def validate_new_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return _validated("new_address", address_in, "utter_invalid_address", value, dispatcher, tracker)
 
 
 def _validated(slot: Text, parse, invalid_response: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
@@ -39,15 +68,27 @@ def _validated(slot: Text, parse, invalid_response: Text, value: Any, dispatcher
     return {slot: parsed}
 
 
-class ActionOrderRequestNoted(Action):
-    """Says what will happen with the order request (until order lookups are connected)."""
+class ActionAskOrderId(Action):
+    """A customer known by their signed token picks the order from buttons; others type it."""
 
     def name(self) -> Text:
-        return "action_order_request_noted"
+        return "action_ask_order_id"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        topic = tracker.get_slot("order_topic") or "status"
-        dispatcher.utter_message(response=f"utter_order_noted_{topic}")
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        customer_id = tracker.get_slot("customer_id")
+        orders = []
+        if customer_id:
+            try:
+                orders = await shop_backend().orders_of(customer_id)
+            except BackendUnavailable:
+                orders = []
+        if not orders:
+            dispatcher.utter_message(response="utter_ask_order_id")
+            return []
+        language = tracker.get_slot("language")
+        buttons = [
+            {"title": f"#{o.id} · {short_day(o.placed_on, language)}"[:20], "payload": f'/inform{{"order_id": "{o.id}"}}'}
+            for o in orders[:10]
+        ]
+        dispatcher.utter_message(response="utter_ask_which_order", buttons=buttons)
         return []

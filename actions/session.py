@@ -1,15 +1,19 @@
+import os
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.shop.customer_token import customer_id_from
+
 SUPPORTED_LANGUAGES = {"es", "en", "pt"}
 
 
 class ActionSessionStart(Action):
-    """Starts a session like Rasa's own, and takes the language the channel says (widget page,
-    WhatsApp profile) until the customer's own words say otherwise."""
+    """Starts a session like Rasa's own; takes the language the channel says (widget page,
+    WhatsApp profile) until the customer's own words say otherwise, and the customer's identity
+    from a signed token."""
 
     def name(self) -> Text:
         return "action_session_start"
@@ -28,5 +32,10 @@ class ActionSessionStart(Action):
         language = str(metadata.get("language") or "").lower()[:2]
         if language in SUPPORTED_LANGUAGES:
             events.append(SlotSet("language", language))
+        # A logged-in customer's page sends a token signed with the shop's secret: it says who
+        # they are, so the order form won't ask for their email. Forged or expired: ignored.
+        customer_id = customer_id_from(metadata.get("customer_token"), os.environ.get("SHOP_SIGNING_SECRET"))
+        if customer_id:
+            events.append(SlotSet("customer_id", customer_id))
         events.append(ActionExecuted("action_listen"))
         return events

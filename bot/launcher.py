@@ -115,9 +115,22 @@ def _announce(settings: Settings, seconds: float) -> None:
     print("\n".join(lines), flush=True)
 
 
+def seed_demo_shop_if_demo() -> None:
+    """The demo shop is re-seeded at every start, so its dates stay relative to today."""
+    from datetime import date
+
+    from bot.shop.factory import database_url, is_demo
+    from bot.shop.seed import seed_demo_shop
+
+    if is_demo():
+        seed_demo_shop(database_url(), date.today(), PROJECT_ROOT / "shop" / "demo_shop.json")
+        print(f"DEMO shop: seeded {database_url()} from shop/demo_shop.json", flush=True)
+
+
 def run() -> int:
     settings = from_environment()
     endpoints = runtime_endpoints(settings)
+    seed_demo_shop_if_demo()
     started = time.monotonic()
     processes = [start_action_server(settings)]
     processes.append(subprocess.Popen(rasa_command(settings, endpoints), cwd=PROJECT_ROOT, env=_child_environment()))
@@ -144,6 +157,7 @@ def run() -> int:
 def shell() -> int:
     settings = from_environment()
     endpoints = runtime_endpoints(settings)
+    seed_demo_shop_if_demo()
     actions = start_action_server(settings)
     try:
         return subprocess.call(rasa_command(settings, endpoints, mode="shell"), cwd=PROJECT_ROOT, env=_child_environment())

@@ -2,6 +2,7 @@
 `make run` uses, on its own ports and with its own tracker database."""
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -75,36 +76,37 @@ class BotClient:
         return result.json()
 
 
-@pytest.fixture(scope="session")
-def bot_process(tmp_path_factory):
-    """Starts `python -m bot run` (what `make run` runs) and stops it after the session."""
+SIGNING_SECRET = "test-signing-secret-that-is-long-enough-for-hs256"
+
+
+@contextlib.contextmanager
+def running_bot(workdir: Path, rasa_port: int, actions_port: int, **env_overrides: str):
+    """Starts `python -m bot run` (what `make run` runs) with its own ports, tracker and shop
+    database, and stops it afterwards."""
     assert glob.glob(str(PROJECT_ROOT / "models" / "*.tar.gz")), "no trained model: run `make train`"
-    log_path = tmp_path_factory.mktemp("bot") / "bot.log"
+    log_path = workdir / "bot.log"
     env = dict(os.environ)
     env.update(
-        RASA_PORT=str(TEST_RASA_PORT),
-        ACTIONS_PORT=str(TEST_ACTIONS_PORT),
-        RASA_AUTH_TOKEN=TEST_TOKEN,
-        TRACKER_DB=str(tmp_path_factory.mktemp("trackers") / "tracker.db"),
-        PYTHONPATH=str(PROJECT_ROOT),
+        RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), RASA_AUTH_TOKEN=TEST_TOKEN,
+        TRACKER_DB=str(workdir / "tracker.db"), PYTHONPATH=str(PROJECT_ROOT),
+        SHOP_DATABASE_URL=f"sqlite:///{workdir / 'shop.db'}", SHOP_SEED_DEMO="1", SHOP_SIGNING_SECRET=SIGNING_SECRET,
     )
-    log = open(log_path, "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base_url = f"http://127.0.0.1:{TEST_RASA_PORT}"
-    try:
-        _wait_until_launcher_ready(process, log_path)
-        yield {"process": process, "base_url": base_url, "log": log_path}
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+    env.update(env_overrides)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            _wait_until_launcher_ready(process, log_path)
+            yield BotClient(f"http://127.0.0.1:{rasa_port}", TEST_TOKEN)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
 
 
 def _wait_until_launcher_ready(process: subprocess.Popen, log_path: Path, deadline_s: float = 240) -> None:
@@ -119,8 +121,10 @@ def _wait_until_launcher_ready(process: subprocess.Popen, log_path: Path, deadli
 
 
 @pytest.fixture(scope="session")
-def bot(bot_process) -> BotClient:
-    return BotClient(bot_process["base_url"], TEST_TOKEN)
+def bot(tmp_path_factory) -> BotClient:
+    """The bot with the embedded defaults: SQLite, the demo shop seeded today."""
+    with running_bot(tmp_path_factory.mktemp("bot"), TEST_RASA_PORT, TEST_ACTIONS_PORT) as client:
+        yield client
 
 
 @pytest.fixture

@@ -45,3 +45,21 @@ def _space_inside_address(text: str) -> bool:
     while "mi correo es ana@example.com" or "email: ana@example.com" read as sentences."""
     words = text.split()
     return len(words) == 2 and "@" in words[1] and words[0].replace(".", "").replace("_", "").isalnum()
+
+
+PHONE = re.compile(r"(?<![\w@])\+?\d[\d\s().-]{7,18}\d(?![\w@])")
+
+
+def phone_in(value) -> Optional[str]:
+    """The single phone number (9 to 15 digits) in what the customer wrote, digits only with +, or None."""
+    text = _as_text(value)
+    if not text or len(text) > MAX_INPUT_LENGTH:
+        return None
+    found = {re.sub(r"[^\d+]", "", p) for p in PHONE.findall(text)}
+    found = {p for p in found if 9 <= len(p.lstrip("+")) <= 15}
+    return found.pop() if len(found) == 1 else None
+
+
+def contact_in(value) -> Optional[str]:
+    """An email, or else a phone number: what customers give to prove an order is theirs."""
+    return email_in(value) or phone_in(value)

@@ -1,0 +1,140 @@
+"""One answer per order topic, for an order whose owner is verified. Sentences come from
+domain.yml; these functions choose the response and pass the values, formatted for the
+customer's language."""
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.responses import response_text
+from bot.shop import formatting
+from bot.shop.backend import OrderNotChangeable
+from bot.shop.factory import shop_backend
+from bot.shop.model import NOT_YET_SHIPPED, Order
+from bot.shop.returns import damaged_item_terms, load_policy, order_eligibility, refund_expectation
+
+CHANNELS_WITH_PHOTOS = {"socketio", "whatsapp"}
+
+
+@dataclass
+class Reply:
+    dispatcher: CollectingDispatcher
+    tracker: Tracker
+    domain: Dict[Text, Any]
+    today: date
+
+    @property
+    def language(self) -> Optional[str]:
+        return self.tracker.get_slot("language")
+
+    def say(self, response: str, **values: Any) -> None:
+        self.dispatcher.utter_message(response=response, **values)
+
+    def word(self, response: str) -> str:
+        """A word from domain.yml in the customer's language (a status, a category)."""
+        return response_text(self.domain, response, self.language) or ""
+
+    def day(self, value: Optional[date]) -> str:
+        return formatting.day(value, self.language)
+
+    def money(self, amount) -> str:
+        return formatting.money(amount, self.language)
+
+
+async def order_status(reply: Reply, order: Order) -> List[EventType]:
+    reply.say(
+        f"utter_order_status_{order.status}", order_id=order.id, carrier=order.carrier or "",
+        tracking_number=order.tracking_number or "", eta=reply.day(order.estimated_delivery),
+        tracking_url=formatting.tracking_url(order.carrier, order.tracking_number),
+        delivered_on=reply.day(order.delivered_on),
+    )
+    late = order.estimated_delivery and order.estimated_delivery < reply.today and order.status in ("shipped", "in_transit", "paid", "preparing")
+    if late:
+        reply.say("utter_order_late", order_id=order.id, eta=reply.day(order.estimated_delivery), carrier=order.carrier or "")
+    return []
+
+
+async def return_eligibility(reply: Reply, order: Order) -> List[EventType]:
+    lines = order_eligibility(load_policy(), order, reply.today)
+    for line in lines:
+        response = "utter_return_line_ok" if line.returnable else f"utter_return_line_{line.reason}"
+        reply.say(response, title=line.title, last_day=reply.day(line.last_day))
+    if any(line.returnable for line in lines):
+        reply.say("utter_confirm_start_return")
+        return [SlotSet("pending_confirmation", "start_return")]
+    reply.say("utter_nothing_to_return", order_id=order.id)
+    return []
+
+
+async def refund_status(reply: Reply, order: Order) -> List[EventType]:
+    records = await shop_backend().returns_for(order.id)
+    if not records:
+        reply.say("utter_refund_none", order_id=order.id)
+        return []
+    latest = max(records, key=lambda r: r.opened_on)
+    state = refund_expectation(load_policy(), latest, reply.today)
+    values = dict(
+        order_id=order.id, amount=reply.money(state.refund_eur), issued_on=reply.day(state.issued_on),
+        expected_by=reply.day(state.expected_by), reason=state.reason or "",
+        refund_to=reply.word(f"utter_refund_to_{state.refund_to or 'original_payment_method'}") or (state.refund_to or ""),
+    )
+    response = "overdue" if state.overdue else REFUND_RESPONSES[state.status]
+    reply.say(f"utter_refund_{response}", **values)
+    return []
+
+
+REFUND_RESPONSES = {"not_received_yet": "not_received", "processing": "processing", "issued": "issued", "rejected": "rejected"}
+
+
+async def cancel(reply: Reply, order: Order) -> List[EventType]:
+    if order.shipped:
+        reply.say("utter_cannot_cancel_shipped", order_id=order.id)
+        return []
+    if order.status not in NOT_YET_SHIPPED:
+        reply.say("utter_cannot_cancel_status", order_id=order.id, status=reply.word(f"utter_status_word_{order.status}"))
+        return []
+    reply.say("utter_confirm_cancel", order_id=order.id)
+    return [SlotSet("pending_confirmation", "cancel_order")]
+
+
+async def change_address(reply: Reply, order: Order) -> List[EventType]:
+    new_address = reply.tracker.get_slot("new_address")
+    if not order.shipped and order.status not in NOT_YET_SHIPPED:  # cancelled, returned
+        reply.say("utter_cannot_change_address_status", order_id=order.id, status=reply.word(f"utter_status_word_{order.status}"))
+        return [SlotSet("new_address", None)]
+    try:
+        if order.shipped:
+            raise OrderNotChangeable(order.id)
+        await shop_backend().change_address(order.id, new_address)
+    except OrderNotChangeable:
+        reply.say("utter_cannot_change_address_shipped", order_id=order.id, carrier=order.carrier or "",
+                  tracking_number=order.tracking_number or "")
+        return [SlotSet("new_address", None)]
+    reply.say("utter_address_changed", order_id=order.id, new_address=new_address)
+    return [SlotSet("new_address", None)]
+
+
+async def invoice(reply: Reply, order: Order) -> List[EventType]:
+    reply.say("utter_invoice_available", order_id=order.id)
+    return []
+
+
+async def damaged(reply: Reply, order: Order) -> List[EventType]:
+    terms = damaged_item_terms(load_policy(), order, reply.today)
+    if not terms.within_report_window:
+        reply.say("utter_damaged_too_late", order_id=order.id)
+        return []
+    incident = await shop_backend().open_incident(order.customer_id, order.id, "damaged or wrong item reported to the bot", reply.today)
+    reply.say("utter_damaged_incident_opened", incident_id=incident.id, order_id=order.id)
+    if terms.photo_requested and reply.tracker.get_latest_input_channel() in CHANNELS_WITH_PHOTOS:
+        reply.say("utter_damaged_ask_photo")
+    return []
+
+
+HANDLERS = {
+    "status": order_status, "return": return_eligibility, "refund": refund_status, "cancel": cancel,
+    "change_address": change_address, "invoice": invoice, "damaged": damaged,
+}

@@ -1,0 +1,43 @@
+"""Values in the customer's language: dates, money, tracking links (the sentences are in domain.yml)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+LOCALES = {"es": "es_ES", "en": "en_GB", "pt": "pt_PT"}
+CARRIERS_FILE = Path(__file__).resolve().parents[2] / "shop" / "carriers.yml"
+
+
+def _locale(language: Optional[str]) -> str:
+    return LOCALES.get(language or "es", "es_ES")
+
+
+def day(value: Optional[date], language: Optional[str]) -> str:
+    """"21 de diciembre de 2026", "21 December 2026", "21 de dezembro de 2026"."""
+    return format_date(value, format="long", locale=_locale(language)) if value else ""
+
+
+def short_day(value: Optional[date], language: Optional[str]) -> str:
+    """"21 dic", "21 Dec", "21/12": short enough for a button title."""
+    return format_date(value, format="d MMM", locale=_locale(language)) if value else ""
+
+
+def money(amount: Decimal, language: Optional[str], currency: str = "EUR") -> str:
+    return format_currency(amount, currency, locale=_locale(language))
+
+
+@lru_cache(maxsize=1)
+def _carrier_links() -> dict:
+    return yaml.safe_load(CARRIERS_FILE.read_text("utf-8")) or {}
+
+
+def tracking_url(carrier: Optional[str], tracking_number: Optional[str]) -> str:
+    template = _carrier_links().get(carrier or "")
+    return template.format(tracking_number=tracking_number) if template and tracking_number else ""
