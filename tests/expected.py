@@ -32,3 +32,17 @@ def order_status_text(order_id: str, language: str) -> str:
         tracking_url=formatting.tracking_url(order["carrier"], order["tracking_number"]),
         delivered_on=day(order["delivered_days"], language),
     )
+
+
+def matches(text: str, name: str, language: str, **values) -> bool:
+    """Whether `text` is response `name` with these values; placeholders not given (generated
+    ids like RMA-5003) may be anything without spaces."""
+    import re
+
+    template = response_text(DOMAIN, name, language)
+    pattern = ""
+    for literal, field, _, _ in __import__("string").Formatter().parse(template):
+        pattern += re.escape(literal)
+        if field is not None:
+            pattern += re.escape(str(values[field])) if field in values else r"\S+"
+    return re.fullmatch(pattern, text) is not None

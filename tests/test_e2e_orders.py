@@ -1,13 +1,14 @@
 """End to end over REST: order status, returns, refunds, cancellations and identity, on the real
 servers, against the demo shop in SQLite (embedded default) and in PostgreSQL."""
 import uuid
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from bot.shop import customer_token, formatting
 from tests.conftest import SIGNING_SECRET, running_bot
-from tests.expected import day, order_status_text, says
+from tests.expected import day, matches, order_status_text, says
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -61,10 +62,8 @@ def test_return_eligibility_line_by_line_then_start_the_return(shop_bot, sender)
         says("utter_confirm_start_return", "en"),
     ]
     started = shop_bot.texts(sender, "/affirm")
-    assert len(started) == 1
-    label_cost = formatting.money(6.95, "en")
-    assert started[0].startswith(says("utter_return_started_paid_label", "en", rma="RMA-", label_cost=label_cost).split("RMA-")[0])
-    assert "RMA-5" in started[0] and label_cost in started[0]
+    assert len(started) == 1 and "RMA-" in started[0]
+    assert matches(started[0], "utter_return_started_paid_label", "en", label_cost=formatting.money(Decimal("6.95"), "en"))
 
 
 def test_refund_status_from_the_returns_records(shop_bot, sender):
@@ -104,9 +103,12 @@ def test_change_the_address_of_an_unshipped_order(shop_bot, sender):
 
 
 def test_damaged_item_opens_an_incident(shop_bot, sender):
-    answer = verify(shop_bot, sender, "the boots arrived damaged", "100410", "tom.baker@example.org")
-    assert answer[0] == says("utter_damaged_item_sorry", "en") or answer[-1].startswith(says("utter_damaged_incident_opened", "en", incident_id="INC-", order_id="100410").split("INC-")[0])
-    assert any("INC-" in text and "100410" in text for text in answer)
+    assert shop_bot.texts(sender, "the boots arrived damaged") == [says("utter_damaged_item_sorry", "en"), says("utter_ask_order_id", "en")]
+    shop_bot.say(sender, "100410")
+    answer = shop_bot.texts(sender, "tom.baker@example.org")
+    # REST can't send pictures, so no photo is asked for here
+    assert len(answer) == 1 and "INC-" in answer[0]
+    assert matches(answer[0], "utter_damaged_incident_opened", "en", order_id="100410")
 
 
 def test_general_return_questions_are_answered_from_the_policy(shop_bot, sender):
