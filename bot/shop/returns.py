@@ -167,18 +167,18 @@ def _key(mapping: dict, key, where: str = "") -> str:
 
 
 def _key_list(mapping: dict, key, where: str) -> List[str]:
-    values = _get(mapping, key, list, where)
-    for value in values:
-        if not isinstance(value, str) or not KEY.match(value):
-            raise ValueError(f"'{where}.{key}' must list keys like 'size', got {value!r}")
-    return values
+    return _list_matching(mapping, key, where, KEY, "keys like 'size'")
 
 
 def _countries(mapping: dict, key, where: str) -> List[str]:
+    return _list_matching(mapping, key, where, COUNTRY, "2-letter country codes like ES")
+
+
+def _list_matching(mapping: dict, key, where: str, pattern, what: str) -> List[str]:
     values = _get(mapping, key, list, where)
     for value in values:
-        if not isinstance(value, str) or not COUNTRY.match(value):
-            raise ValueError(f"'{where}.{key}' must list 2-letter country codes like ES, got {value!r}")
+        if not isinstance(value, str) or not pattern.match(value):
+            raise ValueError(f"'{where}.{key}' must list {what}, got {value!r}")
     return values
 
 
