@@ -14,7 +14,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' | sort)
 # No model in models/ at all: train even if the stamp says otherwise.
 MODEL_MISSING := $(if $(wildcard models/*.tar.gz),,force-train)
 
-.PHONY: help install train run test eval bench shell clean force-train
+.PHONY: help install train run test eval bench shell clean force-train browser
 
 help:
 	@echo "make run    install if needed, train if needed, start the bot with the demo shop"
@@ -24,7 +24,25 @@ help:
 	@echo "make bench  training time, start-up time, REST latency, memory (writes bench/out/)"
 	@echo "make shell  chat with the bot in the terminal"
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
+
+# The website widget (rasa-webchat, pinned in package.json and package-lock.json), served
+# locally by bot/web: reinstalled only when package.json or the lock changes.
+node_modules/.installed: package.json $(wildcard package-lock.json)
+	@command -v npm >/dev/null || { echo "The web widget needs npm (Node.js): apt-get install nodejs npm"; exit 1; }
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+# The browser tests drive Debian's chromium (Playwright never downloads a browser here).
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "The browser tests need Debian's chromium at $(CHROMIUM): run as root, or: sudo apt-get install chromium chromium-driver"; exit 1; fi; \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } \
+	    || { echo "Could not install chromium with apt-get: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver), then run make test again"; exit 1; }; \
+	fi
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@if [ ! -x $(PY) ]; then \
@@ -49,7 +67,7 @@ run: install models/.trained
 shell: install models/.trained
 	$(PY) -m bot shell
 
-test: install models/.trained
+test: install browser models/.trained
 	$(PY) -m pytest
 
 eval: install

@@ -37,5 +37,9 @@ class ActionSessionStart(Action):
         customer_id = customer_id_from(metadata.get("customer_token"), os.environ.get("SHOP_SIGNING_SECRET"))
         if customer_id:
             events.append(SlotSet("customer_id", customer_id))
+        # WhatsApp vouches for the sender's number: the order form won't ask for a contact.
+        whatsapp = metadata.get("whatsapp")
+        if isinstance(whatsapp, dict) and whatsapp.get("phone"):
+            events.append(SlotSet("contact", whatsapp["phone"]))
         events.append(ActionExecuted("action_listen"))
         return events

@@ -24,7 +24,7 @@ from typing import Dict, List
 from bot.settings import PROJECT_ROOT
 
 OUT = PROJECT_ROOT / "bench" / "out" / "quick.json"
-RASA_PORT, ACTIONS_PORT = 15105, 15155
+RASA_PORT, ACTIONS_PORT, WEB_PORT = 15105, 15155, 15180
 CONVERSATION = [
     "hola", "cuánto cuesta el envío a Portugal?", "where is my order", "100410", "tom.baker@example.org",
     "obrigado", "qual é a garantia?", "can I return swimwear?", "quiero hablar con una persona", "adiós",
@@ -66,7 +66,7 @@ def _post(sender: str, text: str) -> float:
 
 
 def serve_and_measure(conversations: int) -> Dict[str, float]:
-    env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTIONS_PORT=str(ACTIONS_PORT),
+    env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTIONS_PORT=str(ACTIONS_PORT), WEB_PORT=str(WEB_PORT),
                RASA_AUTH_TOKEN="bench", TRACKER_DB=str(Path(tempfile.mkdtemp()) / "bench.db"))
     started = time.monotonic()
     launcher = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env,
@@ -84,7 +84,8 @@ def serve_and_measure(conversations: int) -> Dict[str, float]:
         memory = {}
         for pid in _children(launcher.pid):
             command = Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
-            memory["actions_rss_mb" if "rasa_sdk" in command else "rasa_rss_mb"] = round(_rss_mb(pid))
+            process = "actions" if "rasa_sdk" in command else "web" if "bot.web" in command else "rasa"
+            memory[f"{process}_rss_mb"] = round(_rss_mb(pid))
         return {
             "ready_s": round(ready_s, 1), "turns": len(latencies),
             "turn_p50_ms_c1": round(statistics.median(latencies), 1),

@@ -1,5 +1,6 @@
-"""Starts the action server and the Rasa server with embedded defaults, waits until both
-answer, and stops both together (Ctrl-C, SIGTERM, or one of them dying)."""
+"""Starts the action server, the Rasa server and the web app (demo page and chat widget) with
+embedded defaults, waits until all answer, and stops them together (Ctrl-C, SIGTERM, or one of
+them dying)."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ from typing import Dict, List
 
 import yaml
 
+from bot import web
 from bot.settings import PROJECT_ROOT, Settings, from_environment
 
 RUNTIME_DIR = PROJECT_ROOT / "var" / "run"
@@ -54,6 +56,10 @@ def start_action_server(settings: Settings) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
 
 
+def start_web_app() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=_child_environment())
+
+
 def rasa_command(settings: Settings, endpoints: Path, mode: str = "run") -> List[str]:
     command = [
         _venv_bin("rasa"), mode, "--model", "models",
@@ -79,6 +85,7 @@ def wait_until_ready(settings: Settings, processes: List[subprocess.Popen]) -> b
     checks = [
         f"http://127.0.0.1:{settings.actions_port}/health",
         f"{settings.rasa_url}/status?token={settings.auth_token}",
+        f"{web.from_environment().url}/healthz",
     ]
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
@@ -106,6 +113,7 @@ def _announce(settings: Settings, seconds: float) -> None:
         f"  REST:   curl -s {settings.rasa_url}/webhooks/rest/webhook -d "
         + json.dumps(json.dumps({"sender": "me", "message": "hola"})),
         f"  HTTP API (token required): {settings.rasa_url}/status?token=…",
+        f"  Web:    {web.from_environment().url}/  (demo shop with the chat widget; embed script at /embed.js)",
     ]
     if settings.auth_token_generated:
         lines.append(
@@ -134,6 +142,7 @@ def run() -> int:
     started = time.monotonic()
     processes = [start_action_server(settings)]
     processes.append(subprocess.Popen(rasa_command(settings, endpoints), cwd=PROJECT_ROOT, env=_child_environment()))
+    processes.append(start_web_app())
 
     def stop_on_signal(signum, frame):
         _stop(processes)
@@ -149,7 +158,7 @@ def run() -> int:
     _announce(settings, time.monotonic() - started)
     while all(p.poll() is None for p in processes):
         time.sleep(0.5)
-    print("A server stopped; stopping the other.", file=sys.stderr, flush=True)
+    print("A server stopped; stopping the others.", file=sys.stderr, flush=True)
     _stop(processes)
     return 1
 

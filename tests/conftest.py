@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -82,7 +83,8 @@ SIGNING_SECRET = "test-signing-secret-that-is-long-enough-for-hs256"
 @contextlib.contextmanager
 def running_bot(workdir: Path, rasa_port: int, actions_port: int, **env_overrides: str):
     """Starts `python -m bot run` (what `make run` runs) with its own ports, tracker and shop
-    database, and stops it afterwards."""
+    database, and stops it afterwards. The web app gets WEB_PORT from env_overrides or a free
+    port, and socket.io accepts that port's origins unless BOT_ALLOWED_ORIGINS is given."""
     assert glob.glob(str(PROJECT_ROOT / "models" / "*.tar.gz")), "no trained model: run `make train`"
     log_path = workdir / "bot.log"
     env = dict(os.environ)
@@ -91,6 +93,8 @@ def running_bot(workdir: Path, rasa_port: int, actions_port: int, **env_override
         TRACKER_DB=str(workdir / "tracker.db"), PYTHONPATH=str(PROJECT_ROOT),
         SHOP_DATABASE_URL=f"sqlite:///{workdir / 'shop.db'}", SHOP_SEED_DEMO="1", SHOP_SIGNING_SECRET=SIGNING_SECRET,
     )
+    web_port = env_overrides.get("WEB_PORT") or str(_free_port())
+    env.update(WEB_PORT=web_port, BOT_ALLOWED_ORIGINS=f"http://localhost:{web_port},http://127.0.0.1:{web_port}")
     env.update(env_overrides)
     with open(log_path, "w") as log:
         process = subprocess.Popen(
@@ -107,6 +111,12 @@ def running_bot(workdir: Path, rasa_port: int, actions_port: int, **env_override
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _wait_until_launcher_ready(process: subprocess.Popen, log_path: Path, deadline_s: float = 240) -> None:
