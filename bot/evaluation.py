@@ -48,7 +48,10 @@ def predicted_labels(parse: dict) -> Tuple[str, str, str]:
     intent = (parse.get("intent") or {}).get("name") or ""
     faq = ""
     if intent == "faq":
-        faq = (((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}).get("intent_response_key") or ""
+        # A ResponseSelector trained without `retrieval_intent` (Rasa's stock config) answers under "default".
+        selectors = parse.get("response_selector") or {}
+        selected = selectors.get("faq") or selectors.get("default") or {}
+        faq = (selected.get("response") or {}).get("intent_response_key") or ""
     language = next((e["value"] for e in parse.get("entities") or [] if e.get("entity") == "language"), "")
     return intent, faq, language
 
@@ -59,6 +62,7 @@ def score(examples: Dict[str, List[Tuple[str, str]]], parses: Dict[str, List[dic
     for language, items in examples.items():
         gold_intents, predicted_intents, faq_hits, faq_total, language_hits = [], [], 0, 0, 0
         misclassified = []
+        detects_language = any(predicted_labels(p)[2] for p in parses[language])
         for (gold, text), parse in zip(items, parses[language]):
             intent, faq, detected = predicted_labels(parse)
             gold_intent = gold.split("/")[0]
@@ -79,7 +83,8 @@ def score(examples: Dict[str, List[Tuple[str, str]]], parses: Dict[str, List[dic
             "intent_accuracy": sum(g == p for g, p in zip(gold_intents, predicted_intents)) / len(items),
             "intent_macro_f1": macro_f1(gold_intents, predicted_intents),
             "faq_selection_accuracy": faq_hits / faq_total if faq_total else None,
-            "language_id_accuracy": language_hits / len(items),
+            # None when the pipeline has no language detection at all (Rasa's stock one)
+            "language_id_accuracy": language_hits / len(items) if detects_language else None,
             "per_intent_recall": {k: v[0] / v[1] for k, v in sorted(per_intent.items())},
             "misclassified": misclassified,
         }
@@ -119,11 +124,11 @@ def markdown(results: Dict[str, dict]) -> str:
     lines.append("|---|---|---|---|---|---|---|---|")
     for name, result in results.items():
         for language, figures in result["languages"].items():
-            faq = figures["faq_selection_accuracy"]
+            faq, language_id = figures["faq_selection_accuracy"], figures["language_id_accuracy"]
             lines.append(
                 f"| {name} | {language} | {figures['examples']} | {figures['intent_accuracy']:.3f} | "
                 f"{figures['intent_macro_f1']:.3f} | {'-' if faq is None else f'{faq:.3f}'} | "
-                f"{figures['language_id_accuracy']:.3f} | {result['train_seconds']} s |"
+                f"{'-' if language_id is None else f'{language_id:.3f}'} | {result['train_seconds']} s |"
             )
     ours = results.get("ours")
     if ours:
