@@ -7,10 +7,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.shop.backend import BackendUnavailable, OrderNotChangeable
-from bot.shop.factory import shop_backend
+from bot.shop.factory import shop_backend, shop_policy
 from bot.shop.formatting import money
 from bot.shop.identity import verified_order
-from bot.shop.returns import load_policy, order_eligibility, return_label_cost
+from bot.shop.returns import order_eligibility, return_label_cost
 
 CLEAR = [SlotSet("pending_confirmation", None)]
 
@@ -41,7 +41,7 @@ class ActionConfirmPending(Action):
 
 
 async def _start_return(dispatcher: CollectingDispatcher, order, language) -> None:
-    policy = load_policy()
+    policy = shop_policy()
     today = date.today()
     skus = [line.sku for line in order_eligibility(policy, order, today) if line.returnable]
     record = await shop_backend().open_return(order.id, skus, "requested through the bot", today)

@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.responses import response_text
 from bot.shop import formatting
 from bot.shop.backend import OrderNotChangeable
-from bot.shop.factory import shop_backend
+from bot.shop.factory import shop_backend, shop_policy
 from bot.shop.model import NOT_YET_SHIPPED, Order
-from bot.shop.returns import damaged_item_terms, load_policy, order_eligibility, refund_expectation
+from bot.shop.returns import damaged_item_terms, order_eligibility, refund_expectation
 
 CHANNELS_WITH_PHOTOS = {"socketio", "whatsapp"}
 
@@ -58,7 +58,7 @@ async def order_status(reply: Reply, order: Order) -> List[EventType]:
 
 
 async def return_eligibility(reply: Reply, order: Order) -> List[EventType]:
-    lines = order_eligibility(load_policy(), order, reply.today)
+    lines = order_eligibility(shop_policy(), order, reply.today)
     for line in lines:
         response = "utter_return_line_ok" if line.returnable else f"utter_return_line_{line.reason}"
         reply.say(response, title=line.title, last_day=reply.day(line.last_day))
@@ -75,7 +75,7 @@ async def refund_status(reply: Reply, order: Order) -> List[EventType]:
         reply.say("utter_refund_none", order_id=order.id)
         return []
     latest = max(records, key=lambda r: r.opened_on)
-    state = refund_expectation(load_policy(), latest, reply.today)
+    state = refund_expectation(shop_policy(), latest, reply.today)
     values = dict(
         order_id=order.id, amount=reply.money(state.refund_eur), issued_on=reply.day(state.issued_on),
         expected_by=reply.day(state.expected_by), reason=state.reason or "",
@@ -123,7 +123,7 @@ async def invoice(reply: Reply, order: Order) -> List[EventType]:
 
 
 async def damaged(reply: Reply, order: Order) -> List[EventType]:
-    terms = damaged_item_terms(load_policy(), order, reply.today)
+    terms = damaged_item_terms(shop_policy(), order, reply.today)
     if not terms.within_report_window:
         reply.say("utter_damaged_too_late", order_id=order.id)
         return []

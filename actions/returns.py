@@ -6,7 +6,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.responses import response_text
-from bot.shop.returns import category_rule, load_policy
+from bot.shop.factory import shop_policy
+from bot.shop.returns import category_rule
 
 
 class ActionReturnPolicy(Action):
@@ -20,7 +21,7 @@ class ActionReturnPolicy(Action):
         if not category:
             dispatcher.utter_message(response="utter_return_policy")
             return []
-        rule = category_rule(load_policy(), category)
+        rule = category_rule(shop_policy(), category)
         name = response_text(domain, f"utter_category_word_{category}", tracker.get_slot("language")) or category
         if rule.returnable:
             dispatcher.utter_message(response="utter_category_returnable", category=name, days=rule.window_days)

@@ -42,3 +42,11 @@ def backend_from_environment(env=os.environ) -> ShopBackend:
 def shop_backend() -> ShopBackend:
     """The process's backend (the action server keeps one)."""
     return backend_from_environment()
+
+
+@lru_cache(maxsize=1)
+def shop_policy():
+    """The process's return policy (shop/return_policy.yml), read and validated once at first use."""
+    from bot.shop.returns import load_policy
+
+    return load_policy()

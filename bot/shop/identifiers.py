@@ -63,3 +63,15 @@ def phone_in(value) -> Optional[str]:
 def contact_in(value) -> Optional[str]:
     """An email, or else a phone number: what customers give to prove an order is theirs."""
     return email_in(value) or phone_in(value)
+
+
+PHONE_KEY = re.compile(r"(?:\+|00)?([0-9]{6,15})")
+
+
+def phone_key(phone) -> Optional[str]:
+    """"+34 600-111-222", "0034600111222" and "34600111222" are one phone: its digits without the
+    international prefix. What backends store and compare; None for anything that isn't a phone."""
+    if not isinstance(phone, str):
+        return None
+    match = PHONE_KEY.fullmatch(re.sub(r"[\s\-.()]", "", phone))
+    return match.group(1) if match else None

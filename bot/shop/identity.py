@@ -6,27 +6,21 @@ and an order that doesn't exist get the same answer, so nobody can probe for ord
 """
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from bot.shop.backend import ShopBackend
+from bot.shop.identifiers import phone_key
 from bot.shop.model import Customer, Order
 
 MAX_FAILURES = 3
 LOCK_SECONDS = 15 * 60
 
 
-def phone_digits(phone: str) -> str:
-    """"+34 600-111 222", "0034600111222" and "34600111222" all give "34600111222"."""
-    digits = re.sub(r"\D", "", phone or "")
-    return digits[2:] if digits.startswith("00") else digits
-
-
 def contact_matches(customer: Customer, contact: str) -> bool:
     contact = (contact or "").strip()
     if "@" in contact:
         return contact.lower() == (customer.email or "").lower()
-    given, known = phone_digits(contact), phone_digits(customer.phone)
+    given, known = phone_key(contact) or "", phone_key(customer.phone) or ""
     # A customer may leave out the country code: compare the national part (last 9 digits).
     return len(given) >= 9 and len(known) >= 9 and given[-9:] == known[-9:]
 

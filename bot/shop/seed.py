@@ -18,11 +18,12 @@ from typing import Dict, Optional
 from sqlalchemy import create_engine, delete, insert
 from sqlalchemy.engine import make_url
 
+from bot.shop.factory import DEMO_DATABASE_URL
+from bot.shop.identifiers import phone_key
 from bot.shop.sql import (
-    FIRST_INCIDENT, customers, incidents, metadata, order_lines, orders, phone_key, returns,
+    FIRST_INCIDENT, customers, incidents, metadata, order_lines, orders, returns,
 )
 
-DEFAULT_URL = "sqlite:///var/shop.db"
 
 # The demo data has no addresses; orders get a made-up one in their country (number = customer's).
 ADDRESSES = {
@@ -106,7 +107,7 @@ def _make_sqlite_folder(url: str) -> None:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.shop.seed", description="Load the demo shop, dated today.")
-    parser.add_argument("url", nargs="?", default=DEFAULT_URL, help=f"SQLAlchemy URL (default {DEFAULT_URL})")
+    parser.add_argument("url", nargs="?", default=DEMO_DATABASE_URL, help=f"SQLAlchemy URL (default {DEMO_DATABASE_URL})")
     args = parser.parse_args(argv)
     counts = seed_demo_shop(args.url, date.today())
     shown = repr(make_url(args.url))  # repr hides a password

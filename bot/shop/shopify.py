@@ -55,6 +55,7 @@ import aiohttp
 from yarl import URL
 
 from bot.shop.backend import BackendUnavailable, OrderNotChangeable, ShopBackend
+from bot.shop.identifiers import phone_key
 from bot.shop.model import Customer, Incident, Order, OrderLine, ReturnRecord
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,6 @@ CHANGEABLE = ("pending_payment", "paid")  # nothing fulfilled yet
 LANGUAGE_BY_COUNTRY = {"ES": "es", "MX": "es", "AR": "es", "CO": "es", "CL": "es", "PE": "es", "PT": "pt", "BR": "pt"}
 PAYMENT_BY_GATEWAY = {"shopify_payments": "card", "stripe": "card", "cash_on_delivery_cod": "cash_on_delivery"}
 SHOPIFY_ID = re.compile(r"[0-9]{1,20}")
-PHONE = re.compile(r"(?:\+|00)?([0-9]{6,15})")  # as bot.shop.sql.phone_key: digits without the international prefix
 EMAIL = re.compile(r"[^@\s\"'\\()]+@[^@\s\"'\\()]+\.[^@\s\"'\\()]+")  # nothing that could change a search query
 T = TypeVar("T")
 
@@ -138,10 +138,10 @@ class ShopifyBackend:
         return await self._search_customer(f"email:{email}", lambda raw: (raw.get("email") or "").lower() == email)
 
     async def find_customer_by_phone(self, phone: str) -> Optional[Customer]:
-        key = _phone_key(phone)
+        key = phone_key(phone)
         if key is None:
             return None
-        return await self._search_customer(f"phone:+{key}", lambda raw: _phone_key(raw.get("phone")) == key)
+        return await self._search_customer(f"phone:+{key}", lambda raw: phone_key(raw.get("phone")) == key)
 
     async def _search_customer(self, query: str, matches: Callable[[Dict[str, Any]], bool]) -> Optional[Customer]:
         """Shopify's search is fuzzy: we keep only an exact match."""
@@ -332,11 +332,6 @@ def _address_text(address: Dict[str, Any]) -> Optional[str]:
 
 def _is_id(value: str) -> bool:
     return isinstance(value, str) and SHOPIFY_ID.fullmatch(value) is not None
-
-
-def _phone_key(phone: Any) -> Optional[str]:
-    match = PHONE.fullmatch(re.sub(r"[\s\-.()]", "", phone)) if isinstance(phone, str) else None
-    return match.group(1) if match else None
 
 
 def _datetime(value: str) -> datetime:

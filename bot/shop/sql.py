@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import re
 import time
 from dataclasses import asdict, fields
 from datetime import date
@@ -25,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.shop import model
 from bot.shop.backend import BackendUnavailable, OrderNotChangeable
+from bot.shop.identifiers import phone_key
 from bot.shop.model import Customer, Incident, Order, OrderLine, ReturnRecord
 
 T = TypeVar("T")
@@ -123,18 +123,6 @@ incidents = Table(
     Column("status", String, nullable=False),
     Column("summary", Text, nullable=False),
 )
-
-PHONE = re.compile(r"(?:\+|00)?(\d{6,15})")
-
-
-def phone_key(phone) -> Optional[str]:
-    """"+34 600-111-222", "0034600111222" and "34600111222" are one phone: its digits without the
-    international prefix. None for anything that isn't a phone number."""
-    if not isinstance(phone, str):
-        return None
-    match = PHONE.fullmatch(re.sub(r"[\s\-.()]", "", phone))
-    return match.group(1) if match else None
-
 
 def make_engine(url: str, timeout_s: float = 3.0) -> Engine:
     """An engine whose waits are bounded, so a worker thread left behind by a timed-out call ends soon."""
