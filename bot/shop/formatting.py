@@ -41,3 +41,19 @@ def _carrier_links() -> dict:
 def tracking_url(carrier: Optional[str], tracking_number: Optional[str]) -> str:
     template = _carrier_links().get(carrier or "")
     return template.format(tracking_number=tracking_number) if template and tracking_number else ""
+
+
+WEEKDAY_DAY_PATTERNS = {"es": "EEEE d 'de' MMMM", "en": "EEEE d MMMM", "pt": "EEEE, d 'de' MMMM"}
+
+
+def weekday_day(value: date, language: Optional[str]) -> str:
+    """"lunes, 24 de noviembre", "Monday 24 November", "segunda-feira, 24 de novembro"."""
+    pattern = WEEKDAY_DAY_PATTERNS.get(language or "es", WEEKDAY_DAY_PATTERNS["es"])
+    return format_date(value, format=pattern, locale=_locale(language))
+
+
+def clock(value, language: Optional[str]) -> str:
+    """"9:00", "09:00"."""
+    from babel.dates import format_time
+
+    return format_time(value, format="short", locale=_locale(language))

@@ -1,0 +1,134 @@
+"""Agents of the console: passwords hashed with scrypt (a memory-hard KDF, in Python's standard
+library), bearer sessions that expire, and a limit on wrong passwords.
+
+Only a SHA-256 of each session token is stored: a copy of the database opens no session.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+
+from bot.handoff import db
+
+# scrypt cost: 2^14 × 8 × 1 uses 16 MB and ~50 ms per check here, slow enough to make guessing
+# expensive, quick enough for a login.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+MAX_FAILURES = 5
+FAILURE_WINDOW_S = 15 * 60
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    encode = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt)}${encode(digest)}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                                dklen=len(expected), maxmem=2 ** 26)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TooManyAttempts(Exception):
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many wrong passwords: try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    username: str
+    display_name: str
+    expires_at: float
+
+
+class Accounts:
+    def __init__(self, engine: Engine, session_ttl_s: float = 8 * 3600) -> None:
+        self.engine = engine
+        self.session_ttl_s = session_ttl_s
+
+    def set_agent(self, username: str, password: str, display_name: Optional[str] = None) -> None:
+        """Creates the agent, or sets a new password (and name) for an existing one."""
+        values = dict(password_hash=hash_password(password), display_name=display_name or username)
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(db.agents.c.username).where(db.agents.c.username == username)).first()
+            if exists:
+                conn.execute(update(db.agents).where(db.agents.c.username == username).values(**values))
+            else:
+                conn.execute(insert(db.agents).values(username=username, created_at=time.time(), **values))
+
+    def log_in(self, username: str, password: str, now: Optional[float] = None) -> Optional[Session]:
+        """A new session, or None for a wrong pair. Raises TooManyAttempts after MAX_FAILURES
+        wrong passwords for this username within FAILURE_WINDOW_S (checked before the password,
+        so guessing on stays blocked)."""
+        now = now or time.time()
+        key = username.strip().lower()[:160]
+        with self.engine.begin() as conn:
+            conn.execute(delete(db.login_failures).where(db.login_failures.c.at < now - FAILURE_WINDOW_S))
+            recent = conn.execute(select(func.count(), func.min(db.login_failures.c.at))
+                                  .where(db.login_failures.c.key == key)).first()
+        if recent[0] >= MAX_FAILURES:
+            raise TooManyAttempts(max(1, int(recent[1] + FAILURE_WINDOW_S - now) + 1))
+        with self.engine.connect() as conn:
+            agent = conn.execute(select(db.agents).where(db.agents.c.username == username.strip())).first()
+        # An unknown user costs the same time as a wrong password.
+        matched = password_matches(password, agent.password_hash if agent else hash_password("x"))
+        if not (agent and matched):
+            with self.engine.begin() as conn:
+                conn.execute(insert(db.login_failures).values(key=key, at=now))
+            return None
+        token = secrets.token_urlsafe(32)
+        expires_at = now + self.session_ttl_s
+        with self.engine.begin() as conn:
+            conn.execute(delete(db.login_failures).where(db.login_failures.c.key == key))
+            conn.execute(delete(db.sessions).where(db.sessions.c.expires_at < now))
+            conn.execute(insert(db.sessions).values(token_hash=_token_hash(token), username=agent.username,
+                                                    created_at=now, expires_at=expires_at))
+            conn.execute(update(db.agents).where(db.agents.c.username == agent.username).values(last_seen_at=now))
+        return Session(token, agent.username, agent.display_name, expires_at)
+
+    def session(self, token: Optional[str], now: Optional[float] = None) -> Optional[Session]:
+        """The live session of a bearer token (and the agent is seen now), or None."""
+        if not token:
+            return None
+        now = now or time.time()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(db.sessions.c.username, db.sessions.c.expires_at, db.agents.c.display_name)
+                .join(db.agents, db.agents.c.username == db.sessions.c.username)
+                .where(db.sessions.c.token_hash == _token_hash(token), db.sessions.c.expires_at > now)
+            ).first()
+            if row is None:
+                return None
+            conn.execute(update(db.agents).where(db.agents.c.username == row.username).values(last_seen_at=now))
+        return Session(token, row.username, row.display_name, row.expires_at)
+
+    def log_out(self, token: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(db.sessions).where(db.sessions.c.token_hash == _token_hash(token)))
+
+    def online_agents(self, within_s: float, now: Optional[float] = None) -> int:
+        now = now or time.time()
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(db.agents).where(db.agents.c.last_seen_at >= now - within_s)).scalar()

@@ -1,0 +1,131 @@
+"""The handoff tables and their engine. SQLite (sqlite:///var/handoff.db) is the embedded
+default, PostgreSQL the production store: same tables, same code.
+
+| variable | default | what |
+|---|---|---|
+| HANDOFF_DATABASE_URL | sqlite:///var/handoff.db | SQLAlchemy URL of the handoff store |
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    create_engine, event,
+)
+from sqlalchemy.engine import Engine, make_url
+
+from bot.settings import PROJECT_ROOT
+
+DEFAULT_URL = "sqlite:///var/handoff.db"
+TIMEOUT_S = 5
+
+metadata = MetaData()
+
+agents = Table(
+    "handoff_agents", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("display_name", String(128), nullable=False),
+    Column("password_hash", String(256), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("last_seen_at", Float),  # the console was used: the agent counts as online for a while
+)
+
+sessions = Table(
+    "handoff_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the bearer token, never the token
+    Column("username", String(64), ForeignKey("handoff_agents.username"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False, index=True),
+)
+
+login_failures = Table(
+    "handoff_login_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(160), nullable=False, index=True),  # lower-cased username
+    Column("at", Float, nullable=False),
+)
+
+cases = Table(
+    "handoff_cases", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(256), nullable=False, index=True),
+    Column("channel", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("base_priority", Integer, nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # pending ticket assigned resolved handed_back
+    Column("agent", String(64)),
+    Column("customer_key", String(256), index=True),  # verified customer id, else the conversation
+    Column("customer_name", String(256)),
+    Column("contact", String(256)),
+    Column("summary", Text, nullable=False),
+    Column("context", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("claimed_at", Float),
+    Column("closed_at", Float),
+    Column("csat", Integer),
+    Column("csat_at", Float),
+)
+
+messages = Table(
+    "handoff_messages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("handoff_cases.id"), nullable=False, index=True),
+    Column("sender", String(16), nullable=False),  # customer bot agent
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # message button attachment
+    Column("buttons", JSON),
+    Column("timestamp", Float, nullable=False),
+    Column("channel", String(32)),
+    Column("agent", String(64)),
+    Column("delivered", Boolean),
+    # The Rasa event a message came from ("<sender>@<timestamp>"): the same event reaches the case
+    # from the tracker snapshot and from the relay, and must be stored once.
+    Column("event_key", String(64)),
+    UniqueConstraint("case_id", "event_key", name="uq_handoff_message_event"),
+)
+
+notes = Table(
+    "handoff_notes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("handoff_cases.id"), nullable=False, index=True),
+    Column("agent", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+# One row per change to a case (new case, message, claim, ...): the console's live updates follow it.
+changes = Table(
+    "handoff_changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, nullable=False),
+    Column("at", Float, nullable=False),
+)
+
+
+def database_url(env=os.environ) -> str:
+    return env.get("HANDOFF_DATABASE_URL") or DEFAULT_URL
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` with the tables created. SQLite runs in WAL mode: the action server,
+    the Rasa server and the web app all write to it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        engine = create_engine(url, future=True, pool_pre_ping=True, pool_timeout=TIMEOUT_S,
+                               connect_args={"connect_timeout": TIMEOUT_S})
+    else:
+        if parsed.database and parsed.database != ":memory:":
+            path = Path(parsed.database)
+            (path if path.is_absolute() else PROJECT_ROOT / path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": TIMEOUT_S})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+    metadata.create_all(engine)
+    return engine

@@ -1,0 +1,91 @@
+"""A Rasa event broker (endpoints.yml `event_broker`) that copies what happens in a conversation
+with an open case into the case's transcript: the messages a customer sends while waiting reach
+the agent live, on every channel, from every Rasa replica.
+
+It also forwards every event to RabbitMQ when RABBITMQ_URL is set (amqp://user:pass@host:5672/vhost,
+queue RABBITMQ_QUEUE, default `rasa_events`), using Rasa's own PikaEventBroker, so production keeps
+its event stream.
+
+Writes run in one background thread, in order: publishing never blocks the bot's event loop, and
+a handoff store that is down costs a logged warning, never a conversation.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, Optional, Text
+from urllib.parse import unquote, urlparse
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.handoff.context import message_from_event
+from bot.handoff.store import HandoffStore, default_store
+
+logger = logging.getLogger(__name__)
+RELAYED_EVENTS = {"user", "bot"}
+
+
+class HandoffRelayBroker(EventBroker):
+    def __init__(self, store_factory=default_store, forward: Optional[EventBroker] = None) -> None:
+        self._store_factory = store_factory
+        self._forward = forward
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="handoff-relay")
+        self._last_bot_event: Dict[str, Dict[str, Any]] = {}  # per conversation, for button titles
+
+    @classmethod
+    async def from_endpoint_config(cls, broker_config: EndpointConfig, event_loop=None) -> "HandoffRelayBroker":
+        return cls(forward=await _rabbitmq_from_environment(event_loop))
+
+    def publish(self, event: Dict[Text, Any]) -> None:
+        if self._forward is not None:
+            self._forward.publish(event)
+        if event.get("event") not in RELAYED_EVENTS or not event.get("sender_id"):
+            return
+        previous_bot = self._last_bot_event.get(event["sender_id"])
+        if event.get("event") == "bot":
+            self._last_bot_event[event["sender_id"]] = event
+            if len(self._last_bot_event) > 10000:
+                self._last_bot_event.clear()
+        self._writer.submit(self._relay, event, previous_bot)
+
+    def _relay(self, event: Dict[str, Any], previous_bot: Optional[Dict[str, Any]]) -> None:
+        message = message_from_event(event, previous_bot)
+        # Agent messages are recorded by the console itself, with their delivery state.
+        if message is None or message.sender == "agent":
+            return
+        try:
+            store: HandoffStore = self._store_factory()
+            case = store.open_case_of(event["sender_id"])
+            if case is not None:
+                store.add_message(case["id"], message)
+        except SQLAlchemyError as error:
+            logger.warning("handoff relay: store unavailable, message not copied to its case (%s)", type(error).__name__)
+
+    def is_ready(self) -> bool:
+        return self._forward.is_ready() if self._forward is not None else True
+
+    async def close(self) -> None:
+        self._writer.shutdown(wait=True)
+        if self._forward is not None:
+            await self._forward.close()
+
+
+async def _rabbitmq_from_environment(event_loop) -> Optional[EventBroker]:
+    url = os.environ.get("RABBITMQ_URL")
+    if not url:
+        return None
+    from rasa.core.brokers.pika import PikaEventBroker
+
+    parsed = urlparse(url)
+    broker = PikaEventBroker(
+        host=parsed.hostname or "localhost", port=parsed.port or 5672,
+        username=unquote(parsed.username or "guest"), password=unquote(parsed.password or "guest"),
+        queues=[os.environ.get("RABBITMQ_QUEUE", "rasa_events")],
+        event_loop=event_loop or asyncio.get_event_loop(),
+    )
+    await broker.connect()
+    return broker
