@@ -1,4 +1,4 @@
-"""python -m bot run | shell | eval | bench — the commands behind the Makefile."""
+"""python -m bot run | shell | eval | bench | agent — the commands behind the Makefile."""
 from __future__ import annotations
 
 import argparse
@@ -17,8 +17,15 @@ def main(argv=None) -> None:
     bench = commands.add_parser("bench", help="training time, start-up time, REST latency, memory")
     bench.add_argument("--no-train", action="store_true", help="skip the training-from-scratch figure")
     bench.add_argument("--conversations", type=int, default=30)
+    agent = commands.add_parser("agent", help="add an agent of the console, or set a new password")
+    agent.add_argument("username")
+    agent.add_argument("--name", help="the name customers see when the agent joins (default: username)")
     args = parser.parse_args(argv)
 
+    if args.command == "agent":
+        from bot.handoff.agents_cli import set_agent
+
+        sys.exit(set_agent(args.username, args.name))
     if args.command == "run":
         sys.exit(launcher.run())
     if args.command == "shell":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -41,8 +42,9 @@ def _venv_bin(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
-def _child_environment() -> Dict[str, str]:
+def _child_environment(settings: Settings) -> Dict[str, str]:
     env = dict(os.environ)
+    env["RASA_AUTH_TOKEN"] = settings.auth_token  # the console talks to Rasa's API with it
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -50,14 +52,14 @@ def _child_environment() -> Dict[str, str]:
 
 
 def start_action_server(settings: Settings) -> subprocess.Popen:
-    env = _child_environment()
+    env = _child_environment(settings)
     env["SANIC_HOST"] = "127.0.0.1"  # only the Rasa server calls it
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
     return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
 
 
-def start_web_app() -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=_child_environment())
+def start_web_app(settings: Settings) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=_child_environment(settings))
 
 
 def rasa_command(settings: Settings, endpoints: Path, mode: str = "run") -> List[str]:
@@ -107,7 +109,23 @@ def _stop(processes: List[subprocess.Popen]) -> None:
             process.kill()
 
 
-def _announce(settings: Settings, seconds: float) -> None:
+def prepare_handoff() -> str:
+    """Creates the handoff tables once, before the servers that share them start. With the demo
+    shop, the agent `demo` gets BOT_DEMO_AGENT_PASSWORD, or a generated password (returned, to
+    be announced)."""
+    from bot.handoff import db
+    from bot.handoff.accounts import Accounts
+    from bot.shop.factory import is_demo
+
+    engine = db.make_engine(db.database_url())
+    if not is_demo():
+        return ""
+    password = os.environ.get("BOT_DEMO_AGENT_PASSWORD") or secrets.token_urlsafe(12)
+    Accounts(engine).set_agent("demo", password, "Demo")
+    return "" if os.environ.get("BOT_DEMO_AGENT_PASSWORD") else password
+
+
+def _announce(settings: Settings, seconds: float, generated_agent_password: str = "") -> None:
     lines = [
         f"Aurora bot ready in {seconds:.1f} s",
         f"  REST:   curl -s {settings.rasa_url}/webhooks/rest/webhook -d "
@@ -115,6 +133,9 @@ def _announce(settings: Settings, seconds: float) -> None:
         f"  HTTP API (token required): {settings.rasa_url}/status?token=…",
         f"  Web:    {web.from_environment().url}/  (demo shop with the chat widget; embed script at /embed.js)",
     ]
+    lines.append(f"  Agents: {web.from_environment().url}/agent  (API description: /api/openapi.json)")
+    if generated_agent_password:
+        lines.append(f"  DEMO MODE: agent 'demo', password {generated_agent_password}  (set BOT_DEMO_AGENT_PASSWORD to choose it)")
     if settings.auth_token_generated:
         lines.append(
             "  DEMO MODE: RASA_AUTH_TOKEN was not set, so this run generated one: "
@@ -139,10 +160,11 @@ def run() -> int:
     settings = from_environment()
     endpoints = runtime_endpoints(settings)
     seed_demo_shop_if_demo()
+    agent_password = prepare_handoff()
     started = time.monotonic()
     processes = [start_action_server(settings)]
-    processes.append(subprocess.Popen(rasa_command(settings, endpoints), cwd=PROJECT_ROOT, env=_child_environment()))
-    processes.append(start_web_app())
+    processes.append(subprocess.Popen(rasa_command(settings, endpoints), cwd=PROJECT_ROOT, env=_child_environment(settings)))
+    processes.append(start_web_app(settings))
 
     def stop_on_signal(signum, frame):
         _stop(processes)
@@ -155,7 +177,7 @@ def run() -> int:
         print("The bot did not start: see the errors above.", file=sys.stderr, flush=True)
         _stop(processes)
         return 1
-    _announce(settings, time.monotonic() - started)
+    _announce(settings, time.monotonic() - started, agent_password)
     while all(p.poll() is None for p in processes):
         time.sleep(0.5)
     print("A server stopped; stopping the others.", file=sys.stderr, flush=True)
@@ -169,6 +191,6 @@ def shell() -> int:
     seed_demo_shop_if_demo()
     actions = start_action_server(settings)
     try:
-        return subprocess.call(rasa_command(settings, endpoints, mode="shell"), cwd=PROJECT_ROOT, env=_child_environment())
+        return subprocess.call(rasa_command(settings, endpoints, mode="shell"), cwd=PROJECT_ROOT, env=_child_environment(settings))
     finally:
         _stop([actions])

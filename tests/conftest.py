@@ -92,6 +92,7 @@ def running_bot(workdir: Path, rasa_port: int, actions_port: int, **env_override
         RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), RASA_AUTH_TOKEN=TEST_TOKEN,
         TRACKER_DB=str(workdir / "tracker.db"), PYTHONPATH=str(PROJECT_ROOT),
         SHOP_DATABASE_URL=f"sqlite:///{workdir / 'shop.db'}", SHOP_SEED_DEMO="1", SHOP_SIGNING_SECRET=SIGNING_SECRET,
+        HANDOFF_DATABASE_URL=f"sqlite:///{workdir / 'handoff.db'}",
     )
     web_port = env_overrides.get("WEB_PORT") or str(_free_port())
     env.update(WEB_PORT=web_port, BOT_ALLOWED_ORIGINS=f"http://localhost:{web_port},http://127.0.0.1:{web_port}")
@@ -103,7 +104,9 @@ def running_bot(workdir: Path, rasa_port: int, actions_port: int, **env_override
         )
         try:
             _wait_until_launcher_ready(process, log_path)
-            yield BotClient(f"http://127.0.0.1:{rasa_port}", TEST_TOKEN)
+            client = BotClient(f"http://127.0.0.1:{rasa_port}", TEST_TOKEN)
+            client.web_url = f"http://127.0.0.1:{web_port}"
+            yield client
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)

@@ -1,28 +1,18 @@
 """End to end over REST: order status, returns, refunds, cancellations and identity, on the real
 servers, against the demo shop in SQLite (embedded default) and in PostgreSQL."""
-import uuid
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.shop import customer_token, formatting
 from tests.conftest import SIGNING_SECRET, running_bot
+from tests.postgres import fresh_schema_url
 from tests.expected import day, matches, order_status_text, says
-
-POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
 
 @pytest.fixture(scope="module")
 def postgres_schema_url():
-    schema = f"e2e_shop_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with fresh_schema_url("e2e_shop") as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

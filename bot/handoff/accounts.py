@@ -125,8 +125,12 @@ class Accounts:
         return Session(token, row.username, row.display_name, row.expires_at)
 
     def log_out(self, token: str) -> None:
+        """Ends the session; the agent stops counting as online."""
         with self.engine.begin() as conn:
+            username = conn.execute(select(db.sessions.c.username).where(db.sessions.c.token_hash == _token_hash(token))).scalar()
             conn.execute(delete(db.sessions).where(db.sessions.c.token_hash == _token_hash(token)))
+            if username:
+                conn.execute(update(db.agents).where(db.agents.c.username == username).values(last_seen_at=None))
 
     def online_agents(self, within_s: float, now: Optional[float] = None) -> int:
         now = now or time.time()

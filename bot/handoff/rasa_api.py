@@ -7,7 +7,7 @@ gets them over socket.io, WhatsApp through the Graph API, and the tracker keeps 
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import aiohttp
 

@@ -12,6 +12,9 @@ app is in `bot.web.app`, started with `python -m bot.web`.
 | BOT_SOCKET_URL | | the Rasa server's public URL for the widget when it is behind a proxy (https://bot.example.com) |
 | BOT_ALLOWED_ORIGINS | http://localhost:WEB_PORT,http://127.0.0.1:WEB_PORT | comma-separated origins the socket.io channel accepts: add your shop's site (https://www.example.com) |
 | SHOP_SIGNING_SECRET | | with the demo shop (demo mode), enables GET /demo/customer-token and the page's demo log-in |
+| RASA_URL | http://127.0.0.1:RASA_PORT | where the agent console reaches Rasa's HTTP API (pause, resume, agent messages) |
+| RASA_AUTH_TOKEN | | the token of Rasa's HTTP API (the launcher passes its own) |
+| HANDOFF_DATABASE_URL | sqlite:///var/handoff.db | the handoff store: cases and agents (bot/handoff/db.py) |
 """
 from __future__ import annotations
 
@@ -42,6 +45,8 @@ class WebSettings:
     allowed_origins: Tuple[str, ...]
     demo: bool  # the demo shop (bot.shop.factory.is_demo)
     signing_secret: Optional[str]
+    rasa_url: str = ""
+    rasa_token: str = ""
 
     @property
     def url(self) -> str:
@@ -64,4 +69,6 @@ def from_environment(env: Mapping[str, str] = os.environ) -> WebSettings:
         allowed_origins=allowed_origins(env),
         demo=is_demo(env),
         signing_secret=env.get("SHOP_SIGNING_SECRET") or None,
+        rasa_url=(env.get("RASA_URL") or f"http://127.0.0.1:{env.get('RASA_PORT', '5005')}").rstrip("/"),
+        rasa_token=env.get("RASA_AUTH_TOKEN", ""),
     )

@@ -7,6 +7,7 @@ signed customer tokens for the page's demo log-in.
       /embed.js               the script a shop pastes into its pages
       /static/webchat.js      rasa-webchat 1.0.1, served locally (no CDN)
       /demo/customer-token    ?customer=c01: only with the demo shop AND SHOP_SIGNING_SECRET
+      /agent                  the agent console (bot/web/agent_api.py), its JSON API under /api
       /healthz                200 when the app is up
 """
 from __future__ import annotations
@@ -126,8 +127,19 @@ def demo_token_blueprint(settings: WebSettings) -> Blueprint:
 
 
 def create_app(settings: WebSettings, name: str = "aurora_web") -> Sanic:
+    from bot.handoff import db, hours
+    from bot.handoff.accounts import Accounts
+    from bot.handoff.rasa_api import RasaConversations
+    from bot.handoff.store import HandoffStore
+    from bot.web.agent_api import agent_api_blueprint, console_blueprint
+
     app = Sanic(name)
     app.blueprint(demo_page_blueprint(settings))
+    support = hours.load_config()
+    store = HandoffStore(db.database_url())
+    app.blueprint(agent_api_blueprint(store, Accounts(store.engine, support.session_s),
+                                      RasaConversations(settings.rasa_url, settings.rasa_token), support))
+    app.blueprint(console_blueprint())
     if settings.demo_tokens:
         app.blueprint(demo_token_blueprint(settings))
 

@@ -1,8 +1,6 @@
 """SqlShopBackend against SQLite (a temporary file) and this machine's PostgreSQL.
 
-PostgreSQL tests use a schema of their own per run (picked through the URL's search_path), so
-parallel runs and real data never meet; it is dropped afterwards. Set SHOP_TEST_POSTGRES_URL to
-use another server; without a server the PostgreSQL cases are skipped.
+PostgreSQL tests use a schema of their own per run (tests/postgres.py).
 """
 from __future__ import annotations
 
@@ -11,7 +9,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,32 +18,18 @@ from sqlalchemy import create_engine, select, text
 from bot.shop.backend import BackendUnavailable
 from bot.shop.seed import seed_demo_shop
 from bot.shop.sql import SqlShopBackend, metadata
+from tests.postgres import fresh_schema_url
 from tests.shop.backend_contract import CHECKS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_SHOP = PROJECT_ROOT / "shop" / "demo_shop.json"
-POSTGRES_URL = os.environ.get("SHOP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TODAY = date.today()
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    """A URL whose connections see only a fresh schema of this run."""
-    admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    schema = f"shop_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # no server here: the SQLite cases still run
-        admin.dispose()
-        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}: {type(error).__name__}")
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema_url("shop_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,0 +1,273 @@
+"""The agent console's JSON API (described in bot/web/openapi.yml, served at /api/openapi.json)
+and the console page that uses it (/agent).
+
+Every route but login and the description needs a live session: `Authorization: Bearer <token>`.
+Store calls block, so they run in threads; talking in a conversation goes through Rasa's HTTP API
+(bot/handoff/rasa_api.py).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import datetime, timezone
+from functools import wraps
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import yaml
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.handoff import triage
+from bot.handoff.accounts import Accounts, TooManyAttempts
+from bot.handoff.hours import SupportConfig
+from bot.handoff.rasa_api import LIVE_CHANNELS, RasaConversations, RasaUnreachable
+from bot.handoff.store import CLOSED, OPEN, STATUSES, CaseNotFound, ClaimRefused, HandoffStore, NewMessage
+from bot.settings import PROJECT_ROOT
+
+WEB_DIR = Path(__file__).resolve().parent
+OPENAPI = yaml.safe_load((WEB_DIR / "openapi.yml").read_text("utf-8"))
+CANNED_REPLIES = PROJECT_ROOT / "shop" / "canned_replies.yml"
+MAX_TEXT = 4000
+EVENTS_POLL_S = 1.0
+KEEPALIVE_S = 15.0
+CONSOLE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def _iso(ts: Optional[float]) -> Optional[str]:
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat() if ts else None
+
+
+def _error(status: int, message: str, **extra: Any) -> HTTPResponse:
+    return response.json({"error": message, **extra}, status=status)
+
+
+def _status_filter(value: Optional[str]) -> List[str]:
+    wanted: List[str] = []
+    for part in (value or "open").split(","):
+        part = part.strip()
+        wanted += list(OPEN if part == "open" else CLOSED if part == "closed" else STATUSES if part == "all" else [part])
+    return [s for s in wanted if s in STATUSES]
+
+
+def case_summary(case: Dict[str, Any], last_message_at: Optional[float], now: float) -> Dict[str, Any]:
+    points = triage.priority_now(case, now)
+    waited_until = case["claimed_at"] or case["closed_at"] or now
+    return {
+        "id": case["id"], "conversation_id": case["conversation_id"], "channel": case["channel"],
+        "language": case["language"], "reason": case["reason"], "reason_label": triage.reason_label(case["reason"]),
+        "priority": points, "priority_label": triage.priority_label(points), "summary": case["summary"],
+        "status": case["status"], "agent": case["agent"], "customer_name": case["customer_name"],
+        "contact": case["contact"], "created_at": _iso(case["created_at"]),
+        "waiting_s": int(max(0, waited_until - case["created_at"])),
+        "last_message_at": _iso(last_message_at or case["created_at"]), "csat": case["csat"],
+    }
+
+
+def transcript_item(message: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "id": message["id"], "sender": message["sender"], "text": message["text"], "timestamp": _iso(message["timestamp"]),
+        "channel": message["channel"], "kind": message["kind"], "buttons": message["buttons"] or [],
+        "agent": message["agent"], "delivered": message["delivered"],
+    }
+
+
+def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConversations, config: SupportConfig) -> Blueprint:
+    api = Blueprint("agent_api", url_prefix="/api")
+    canned = yaml.safe_load(CANNED_REPLIES.read_text("utf-8")) if CANNED_REPLIES.is_file() else {}
+
+    def authenticated(handler):
+        @wraps(handler)
+        async def checked(request: Request, *args, **kwargs):
+            header = request.headers.get("authorization", "")
+            token = header[7:].strip() if header.lower().startswith("bearer ") else None
+            session = await asyncio.to_thread(accounts.session, token)
+            if session is None:
+                return _error(401, "log in first (the session is missing or has expired)")
+            request.ctx.session = session
+            return await handler(request, *args, **kwargs)
+        return checked
+
+    async def full_case(case_id: int) -> Dict[str, Any]:
+        case = await asyncio.to_thread(store.case, case_id)
+        messages = await asyncio.to_thread(store.transcript, case_id)
+        notes = await asyncio.to_thread(store.notes, case_id)
+        last = messages[-1]["timestamp"] if messages else None
+        return {
+            **case_summary(case, last, time.time()),
+            "transcript": [transcript_item(m) for m in messages],
+            "context": case["context"],
+            "notes": [{"agent": n["agent"], "text": n["text"], "created_at": _iso(n["created_at"])} for n in notes],
+        }
+
+    def body_text(request: Request) -> Optional[str]:
+        body = request.json if isinstance(request.json, dict) else {}
+        text = body.get("text")
+        return text.strip() if isinstance(text, str) else None
+
+    @api.exception(CaseNotFound)
+    async def not_found(request: Request, _: Exception) -> HTTPResponse:
+        return _error(404, "no such case")
+
+    @api.exception(ClaimRefused)
+    async def refused(request: Request, error: ClaimRefused) -> HTTPResponse:
+        return _error(409, str(error), owner=error.owner)
+
+    @api.exception(RasaUnreachable)
+    async def unreachable(request: Request, error: RasaUnreachable) -> HTTPResponse:
+        return _error(502, f"the bot server could not be reached, nothing was sent to the customer ({error})")
+
+    @api.get("/openapi.json")
+    async def openapi(_: Request) -> HTTPResponse:
+        return response.json(OPENAPI)
+
+    @api.post("/auth/login")
+    async def login(request: Request) -> HTTPResponse:
+        body = request.json if isinstance(request.json, dict) else {}  # malformed JSON: Sanic answers 400
+        username, password = body.get("username"), body.get("password")
+        if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+            return _error(400, "username and password are required")
+        try:
+            session = await asyncio.to_thread(accounts.log_in, username[:64], password[:256])
+        except TooManyAttempts as error:
+            return response.json({"error": str(error), "retry_after_s": error.retry_after_s}, status=429,
+                                 headers={"Retry-After": str(error.retry_after_s)})
+        if session is None:
+            return _error(401, "wrong username or password")
+        return response.json({"token": session.token, "expires_at": _iso(session.expires_at),
+                              "agent": {"username": session.username, "display_name": session.display_name}})
+
+    @api.post("/auth/logout")
+    @authenticated
+    async def logout(request: Request) -> HTTPResponse:
+        await asyncio.to_thread(accounts.log_out, request.ctx.session.token)
+        return response.empty(status=204)
+
+    @api.get("/me")
+    @authenticated
+    async def me(request: Request) -> HTTPResponse:
+        return response.json({"username": request.ctx.session.username, "display_name": request.ctx.session.display_name})
+
+    @api.get("/cases")
+    @authenticated
+    async def cases(request: Request) -> HTTPResponse:
+        found = await asyncio.to_thread(store.cases, _status_filter(request.args.get("status")))
+        last = await asyncio.to_thread(store.last_message_at, [c["id"] for c in found])
+        now = time.time()
+        ordered = triage.queue_order(found, now)
+        return response.json({"cases": [case_summary(c, last.get(c["id"]), now) for c in ordered]})
+
+    @api.get("/cases/<case_id:int>")
+    @authenticated
+    async def one_case(request: Request, case_id: int) -> HTTPResponse:
+        return response.json(await full_case(case_id))
+
+    @api.post("/cases/<case_id:int>/claim")
+    @authenticated
+    async def claim(request: Request, case_id: int) -> HTTPResponse:
+        body = request.json if isinstance(request.json, dict) else {}
+        agent = request.ctx.session
+        before = await asyncio.to_thread(store.case, case_id)
+        await asyncio.to_thread(store.claim, case_id, agent.username, bool(body.get("takeover")))
+        if before["agent"] != agent.username or before["status"] != "assigned":
+            await rasa.agent_takes_over(before["conversation_id"], agent.display_name)
+        return response.json(await full_case(case_id))
+
+    @api.post("/cases/<case_id:int>/messages")
+    @authenticated
+    async def message(request: Request, case_id: int) -> HTTPResponse:
+        text = body_text(request)
+        if not text or len(text) > MAX_TEXT:
+            return _error(400, f"write a message of 1 to {MAX_TEXT} characters")
+        agent = request.ctx.session.username
+        case = await asyncio.to_thread(store.require_owner, case_id, agent)
+        timestamp = await rasa.send_agent_message(case["conversation_id"], text, agent, case_id)
+        stored = await asyncio.to_thread(store.add_message, case_id, NewMessage(
+            sender="agent", text=text, timestamp=timestamp, agent=agent, channel=case["channel"],
+            delivered=case["channel"] in LIVE_CHANNELS, event_key=f"agent@{timestamp!r}"[:64],
+        ))
+        item = {**stored, "timestamp": _iso(timestamp), "buttons": []} if stored else None
+        return response.json({"message": item}, status=201)
+
+    @api.post("/cases/<case_id:int>/notes")
+    @authenticated
+    async def note(request: Request, case_id: int) -> HTTPResponse:
+        text = body_text(request)
+        if not text or len(text) > MAX_TEXT:
+            return _error(400, f"write a note of 1 to {MAX_TEXT} characters")
+        added = await asyncio.to_thread(store.add_note, case_id, request.ctx.session.username, text)
+        return response.json({**added, "created_at": _iso(added["created_at"])}, status=201)
+
+    async def close(request: Request, case_id: int, status: str, bot_action: str) -> HTTPResponse:
+        agent = request.ctx.session.username
+        case = await asyncio.to_thread(store.require_owner, case_id, agent)
+        await rasa.bot_takes_over(case["conversation_id"], then=bot_action)
+        await asyncio.to_thread(store.close, case_id, agent, status)
+        return response.json(await full_case(case_id))
+
+    @api.post("/cases/<case_id:int>/handback")
+    @authenticated
+    async def handback(request: Request, case_id: int) -> HTTPResponse:
+        return await close(request, case_id, "handed_back", "action_handback")
+
+    @api.post("/cases/<case_id:int>/resolve")
+    @authenticated
+    async def resolve(request: Request, case_id: int) -> HTTPResponse:
+        return await close(request, case_id, "resolved", "action_ask_csat")
+
+    @api.get("/canned-replies")
+    @authenticated
+    async def canned_replies(request: Request) -> HTTPResponse:
+        language = request.args.get("language") or "es"
+        return response.json({"replies": canned.get(language) or canned.get("es") or []})
+
+    @api.get("/events")
+    @authenticated
+    async def events(request: Request):
+        stream = await request.respond(content_type="text/event-stream",
+                                       headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        version = await asyncio.to_thread(store.version)
+        await stream.send(f"event: hello\ndata: {json.dumps({'version': version})}\n\n")
+        quiet_since = time.monotonic()
+        while True:
+            await asyncio.sleep(EVENTS_POLL_S)
+            latest, changed = await asyncio.to_thread(store.changes_since, version)
+            if changed:
+                version = latest
+                await stream.send(f"event: update\ndata: {json.dumps({'version': version, 'case_ids': changed})}\n\n")
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= KEEPALIVE_S:
+                # Also keeps the agent "online", and ends the stream when the session expires.
+                if await asyncio.to_thread(accounts.session, request.ctx.session.token) is None:
+                    await stream.send("event: expired\ndata: {}\n\n")
+                    break
+                await stream.send(": keepalive\n\n")
+                quiet_since = time.monotonic()
+        await stream.eof()
+
+    return api
+
+
+def console_blueprint() -> Blueprint:
+    """The console page and its script and style: static files, no templating."""
+    console = Blueprint("agent_console")
+    files = {
+        "/agent": (WEB_DIR / "templates" / "agent.html", "text/html; charset=utf-8"),
+        "/static/agent.js": (WEB_DIR / "static" / "agent.js", "application/javascript; charset=utf-8"),
+        "/static/agent.css": (WEB_DIR / "static" / "agent.css", "text/css; charset=utf-8"),
+    }
+
+    def serve(path: Path, content_type: str):
+        async def handler(_: Request) -> HTTPResponse:
+            if not path.is_file():
+                return response.text("not found", status=404)
+            return response.text(path.read_text("utf-8"), content_type=content_type,
+                                 headers={"Cache-Control": "no-cache", "Content-Security-Policy": CONSOLE_POLICY})
+        return handler
+
+    for route, (path, content_type) in files.items():
+        console.add_route(serve(path, content_type), route, methods=["GET"], name=route.strip("/").replace("/", "_").replace(".", "_"))
+    return console
