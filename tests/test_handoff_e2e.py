@@ -236,3 +236,23 @@ def test_an_agent_cannot_act_on_a_case_another_agent_owns(hb, agent, sender):
     assert agent.request("POST", f"/api/cases/{case_id}/messages", {"text": "hola"}).status == 409
     assert says("utter_agent_joined", "es", agent_name="Bea") in hb.bot_texts(sender)
     bea.ok("POST", f"/api/cases/{case_id}/resolve")
+
+
+def test_after_two_misses_the_person_button_opens_a_case_that_says_why(hb, agent, sender):
+    hb.client.texts(sender, "Привет как дела")
+    assert hb.client.texts(sender, "zzqx blorp fnord") == [says("utter_offer_human", "es")]
+    assert matches(hb.client.texts(sender, "/human_handoff")[0], "utter_handoff_queued", "es")
+    case = agent.case_of(sender)
+    assert (case["reason"], case["reason_label"]) == ("not_understood", "bot didn't understand twice")
+    assert [m["kind"] for m in case["transcript"] if m["sender"] == "customer"][-1] == "button"
+    assert texts_by(case, "customer")[-1] == "Sí, con una persona"  # the button's title, not its payload
+
+
+def test_an_angry_complaint_jumps_the_queue(hb, agent, sender):
+    calm = f"{sender}-calm"
+    escalate(hb, calm)
+    hb.client.texts(sender, "ESTO ES UNA VERGÜENZA, QUIERO PONER UNA RECLAMACIÓN")
+    queue = [c["conversation_id"] for c in agent.cases("pending")]
+    assert queue.index(sender) < queue.index(calm)
+    case = agent.case_of(sender)
+    assert case["reason"] == "complaint" and case["context"]["anger"] is True

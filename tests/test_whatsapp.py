@@ -22,7 +22,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from connectors import whatsapp
-from tests.conftest import BotClient, HttpResult, http, running_bot
+from tests.agent_client import AgentClient, texts_by
+from tests.conftest import PROJECT_ROOT, BotClient, HttpResult, http, running_bot
 from tests.expected import DOMAIN, order_status_text, says
 from tests.fake_graph_api import FakeGraphApi
 
@@ -32,6 +33,7 @@ UNCONFIGURED_RASA_PORT, UNCONFIGURED_ACTIONS_PORT = 17006, 17056
 FAKE_PORT_FOR_BOT, FAKE_PORT_IN_PROCESS = 17100, 17101
 
 APP_SECRET = "test-app-secret"
+AGENT_PASSWORD = "whatsapp-agent-password"
 VERIFY_TOKEN = "test-verify-token"
 ACCESS_TOKEN = "test-access-token"
 PHONE_NUMBER_ID = "106540352242922"
@@ -138,6 +140,7 @@ def wa(tmp_path_factory) -> WhatsAppBot:
         env = dict(
             WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN, WHATSAPP_APP_SECRET=APP_SECRET, WHATSAPP_ACCESS_TOKEN=ACCESS_TOKEN,
             WHATSAPP_PHONE_NUMBER_ID=PHONE_NUMBER_ID, WHATSAPP_API_BASE_URL=fake.base_url,
+            BOT_DEMO_AGENT_PASSWORD=AGENT_PASSWORD, SUPPORT_HOURS_FILE=str(PROJECT_ROOT / "tests" / "handoff" / "always_open.yml"),
         )
         with running_bot(workdir, RASA_PORT, ACTIONS_PORT, **env) as client:
             yield WhatsAppBot(client, fake, workdir / "bot.log")
@@ -150,6 +153,30 @@ def customer(wa: WhatsAppBot, country_code: str = "34", name: str = "Cliente de 
 def settle() -> None:
     """Time for anything wrongly sent to arrive before asserting it didn't."""
     time.sleep(1.0)
+
+
+# --- an agent answers on WhatsApp ---------------------------------------------------------------------
+
+def test_an_agents_reply_reaches_the_customer_on_whatsapp(wa):
+    agent = AgentClient(wa.client.web_url, "demo", AGENT_PASSWORD).log_in()  # online: the customer is queued
+    someone = customer(wa)
+    someone.says("quiero hablar con una persona")
+    [queued] = someone.replies(1)
+    case = agent.case_of(someone.wa_id)
+    assert (case["channel"], case["contact"]) == ("whatsapp", f"+{someone.wa_id}")
+    assert texts_by(case, "bot") == [queued["text"]["body"]]
+    agent.ok("POST", f"/api/cases/{case['id']}/claim")
+    agent.ok("POST", f"/api/cases/{case['id']}/messages", {"text": "Hola, soy del equipo: cuéntame."}, status=201)
+    replies = someone.replies(3)
+    assert replies[1:] == [
+        outgoing(someone.wa_id, "text", {"body": says("utter_agent_joined", "es", agent_name="Demo")}),
+        outgoing(someone.wa_id, "text", {"body": "Hola, soy del equipo: cuéntame."}),
+    ]
+    someone.says("el pedido no ha llegado")
+    settle()
+    assert len(someone.replies(3)) == 3  # the bot stays quiet while the agent has it
+    case = agent.wait_for_case(case["id"], lambda c: "el pedido no ha llegado" in texts_by(c, "customer"))
+    assert texts_by(case, "customer")[-1] == "el pedido no ha llegado"
 
 
 # --- the verification handshake -------------------------------------------------------------------
