@@ -48,8 +48,9 @@ class ActionHandoff(Action):
                 latest_intent=(tracker.latest_message.get("intent") or {}).get("name"),
                 whatsapp_phone=_whatsapp_phone(tracker),
             )
-        except SQLAlchemyError:
-            logger.exception("handoff store unavailable: the case could not be opened")
+        except SQLAlchemyError as error:
+            # Only the error's type: its text can carry the customer's data (bound parameters).
+            logger.error("handoff store unavailable, the case could not be opened (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_handoff_unavailable")
             return []
         events: List[EventType] = [SlotSet("handoff_case_id", float(intake.case["id"]))]
