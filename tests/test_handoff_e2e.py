@@ -22,6 +22,8 @@ from tests.conftest import PROJECT_ROOT, http, running_bot
 from tests.expected import matches, order_status_text, says
 
 RASA_PORT, ACTIONS_PORT, WEB_PORT = 19005, 19055, 19080
+REDIS_URL = "redis://127.0.0.1:6379/0"
+SOCKETIO_CHANNEL = f"aurora-socketio-test-{uuid.uuid4().hex[:8]}"
 AGENT_PASSWORD = "demo-agent-password-for-tests"
 HOURS = PROJECT_ROOT / "tests" / "handoff"
 
@@ -54,7 +56,9 @@ def hb(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("handoff-bot")
     shutil.copy(HOURS / "always_open.yml", workdir / "support.yml")
     with running_bot(workdir, RASA_PORT, ACTIONS_PORT, WEB_PORT=str(WEB_PORT), BOT_DEMO_AGENT_PASSWORD=AGENT_PASSWORD,
-                     SUPPORT_HOURS_FILE=str(workdir / "support.yml")) as client:
+                     SUPPORT_HOURS_FILE=str(workdir / "support.yml"),
+                     # Rooms shared through Redis, as with several replicas (connectors/socketio.py).
+                     SOCKETIO_REDIS_URL=REDIS_URL, SOCKETIO_REDIS_CHANNEL=SOCKETIO_CHANNEL) as client:
         yield HandoffBot(client, workdir)
 
 
@@ -156,6 +160,22 @@ def test_the_website_customer_gets_the_agents_reply_live(hb, agent):
         assert texts_by(case, "customer")[-1] == "<script>window.__xss=1</script> la M"  # stored as typed: the page renders text
         agent.ok("POST", f"/api/cases/{case['id']}/handback")
         wait_until(lambda: says("utter_handback", "es") in received)
+    finally:
+        client.disconnect()
+
+
+def test_a_message_sent_by_another_replica_reaches_the_socket_through_redis(hb):
+    session_id = uuid.uuid4().hex
+    received = []
+    client = socketio.Client(reconnection=False)
+    client.on("bot_uttered", lambda data: received.append(data.get("text")))
+    client.connect(f"http://127.0.0.1:{RASA_PORT}", socketio_path="/socket.io", transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        time.sleep(1.0)
+        other_replica = socketio.RedisManager(REDIS_URL, channel=SOCKETIO_CHANNEL, write_only=True)
+        other_replica.emit("bot_uttered", {"text": "from the other replica"}, room=session_id)
+        wait_until(lambda: "from the other replica" in received)
     finally:
         client.disconnect()
 
