@@ -74,8 +74,8 @@ def compare(old: Optional[dict], new: dict) -> Decision:
     return decision
 
 
-def explain(decision: Decision, in_service: Optional[str]) -> str:
-    """What the editor reads at the end of `make train`."""
+def explain(decision: Decision, in_service: Optional[str], hypothetical: bool = False) -> str:
+    """What the editor reads at the end of `make train` (hypothetical: `make eval`, which promotes nothing)."""
     lines = []
     for language, change in decision.language_changes.items():
         old, new = change["old"], change["new"]
@@ -96,7 +96,10 @@ def explain(decision: Decision, in_service: Optional[str]) -> str:
             lines.append(f"    … and {len(examples) - 15} more (see the report)")
     if decision.failing_stories:
         lines.append("  Failing test stories: " + ", ".join(decision.failing_stories))
-    if decision.promote:
+    if hypothetical:
+        head = ("make train would PROMOTE a model trained on this data." if decision.promote else
+                f"make train would KEEP the model in service ({in_service}): " + "; ".join(decision.reasons))
+    elif decision.promote:
         head = "PROMOTED: the new model is now in service." if in_service else \
             "PROMOTED: there was no model in service, the new one is now in service."
     else:
