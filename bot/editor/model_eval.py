@@ -9,6 +9,8 @@ The test stories are run with `rasa test core`, as tests/test_rasa_stories.py do
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -53,7 +55,6 @@ async def _evaluate_nlu(model: Path, root: Path) -> Dict[str, dict]:
     from bot.evaluation import score
 
     logging.getLogger("rasa").setLevel(logging.WARNING)
-    os.environ["LOG_LEVEL"] = "WARNING"  # rasa.nlu.test's progress bar
     configure_structlog(logging.WARNING)  # no debug line per parsed message
     warnings.filterwarnings("ignore")  # sklearn's "ill-defined F-score" for labels never predicted
     agent = Agent.load(str(model))
@@ -62,10 +63,11 @@ async def _evaluate_nlu(model: Path, root: Path) -> Dict[str, dict]:
         test_file = root / "tests" / "nlu" / f"{language}.yml"
         if not test_file.exists():
             continue
-        rasa_result = await run_evaluation(
-            str(test_file), agent.processor, report_as_dict=True, disable_plotting=True,
-            domain_path=str(root / "domain.yml"),
-        )
+        with contextlib.redirect_stderr(io.StringIO()):  # its progress bar, one per language
+            rasa_result = await run_evaluation(
+                str(test_file), agent.processor, report_as_dict=True, disable_plotting=True,
+                domain_path=str(root / "domain.yml"),
+            )
         intents = rasa_result["intent_evaluation"]
         report = intents["report"]
         per_intent = {

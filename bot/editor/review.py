@@ -90,8 +90,13 @@ def _intent(parse: dict) -> str:
     return (parse.get("intent") or {}).get("full_retrieval_intent_name") or name
 
 
-def _language(parse: dict, fallback: str) -> str:
-    return next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "language"), None) or fallback
+def _language(parse: dict, conversation_language: str) -> str:
+    """The message's language when the detection was decisive, else the conversation's (a tentative
+    detection of "ok" or of gibberish says little)."""
+    entity = next((e for e in parse.get("entities") or [] if e.get("entity") == "language"), None)
+    if entity and entity.get("value") and entity.get("role") != "tentative":
+        return entity["value"]
+    return conversation_language
 
 
 def _similar(a: str, b: str) -> bool:
@@ -109,17 +114,19 @@ def conversation_messages(sender_id: str, events: List[dict], default_language: 
     messages: List[Message] = []
     language = default_language
     handoff_at: List[int] = []  # indexes into messages where a handoff happened
+    current: Optional[Message] = None  # the customer's latest typed message, None after a button
     for event in events:
         kind = event.get("event")
         if kind == "user":
             text = event.get("text") or ""
+            current = None
             if not text or text.startswith("/"):  # a button's payload: not the customer's words
                 continue
             parse = event.get("parse_data") or {}
-            language = _language(parse, language)
+            message_language = _language(parse, language)
             intent = _intent(parse)
             confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
-            message = Message(anonymous, text, language, intent, confidence, float(event.get("timestamp") or 0))
+            message = Message(anonymous, text, message_language, intent, confidence, float(event.get("timestamp") or 0))
             if intent == FALLBACK_INTENT:
                 message.reasons.append("fallback")
             elif confidence < LOW_CONFIDENCE:
@@ -129,11 +136,14 @@ def conversation_messages(sender_id: str, events: List[dict], default_language: 
             if messages and _similar(messages[-1].text, text) and message.timestamp - messages[-1].timestamp <= REPHRASE_WITHIN_S:
                 messages[-1].reasons.append("rephrased")
             messages.append(message)
-        elif kind == "action" and messages:
+            current = message
+        elif kind == "slot" and event.get("name") == "language" and event.get("value"):
+            language = str(event["value"])  # the conversation's language (decisive detections, channel)
+        elif kind == "action":
             name = event.get("name")
-            if name in FALLBACK_ACTIONS and "fallback" not in messages[-1].reasons:
-                messages[-1].reasons.append("fallback")
-            if name in HANDOFF_ACTIONS:
+            if name in FALLBACK_ACTIONS and current is not None and "fallback" not in current.reasons:
+                current.reasons.append("fallback")
+            if name in HANDOFF_ACTIONS and messages:
                 handoff_at.append(len(messages) - 1)
     for index in handoff_at:
         start = max(0, index - MESSAGES_BEFORE_HANDOFF)
@@ -187,7 +197,7 @@ def to_yaml(result: Review, source: str) -> str:
         groups[(message.language, message.intent or FALLBACK_INTENT)].append(message)
     for (language, intent), messages in sorted(groups.items()):
         reasons = Counter(r for m in messages for r in m.reasons)
-        lines.append(f"# {language} · predicted {intent} · {len(messages)} messages ("
+        lines.append(f"# {language} · predicted {intent} · {len(messages)} message{'s' if len(messages) > 1 else ''} ("
                      + ", ".join(f"{r} {n}" for r, n in reasons.most_common()) + f") → data/nlu/{language}/")
         lines.append(f"- intent: {intent}")
         lines.append("  examples: |")
