@@ -84,6 +84,10 @@ def write_html(path: Path, title: str, new: dict, old: Optional[dict] = None, de
         verdict = "Promoted: the new model is now in service." if decision.promote else \
             "Kept the previous model: the new one is worse. " + "; ".join(decision.reasons)
         parts.append(f"<p class='verdict {css}'>{_e(verdict)}</p>")
+    parts.append("<p>Intent figures are those of <code>rasa test nlu</code> on <code>tests/nlu/&lt;language&gt;.yml</code> "
+                 "(macro-F1: its \"macro avg\"; like Rasa, it scores the intent the model ranked first even when the "
+                 "confidence was too low and the bot fell back). FAQ answer and language identification: share of test "
+                 "examples with the right FAQ answer and the right language.</p>")
     old_languages = (old or {}).get("languages") or {}
     parts.append("<h2>Per language</h2><table><tr><th>language</th><th>test examples</th><th>intent accuracy</th>"
                  "<th>intent macro-F1</th><th>previous macro-F1</th><th>change (points)</th><th>FAQ answer</th>"
@@ -130,7 +134,9 @@ def write_html(path: Path, title: str, new: dict, old: Optional[dict] = None, de
         confusion_matrix_png(figures, language, picture)
         parts.append(f"<h3>{_e(language)}: confusion matrix</h3><img src='{picture.name}' alt='confusion matrix {language}'>")
         misses = figures.get("misclassified") or []
-        parts.append(f"<h3>{_e(language)}: misclassified test examples ({len(misses)})</h3><ul>")
+        parts.append(f"<h3>{_e(language)}: misclassified test examples ({len(misses)})</h3>"
+                     "<p>As the bot answers them: a message it didn't understand (nlu_fallback) and an FAQ "
+                     "given the wrong answer count as misses here.</p><ul>")
         parts += [f"<li>{_e(m['text'])}: should be <code>{_e(m['expected'])}</code>, the model said "
                   f"<code>{_e(m['predicted'] or 'nothing')}</code></li>" for m in misses]
         parts.append("</ul>")
