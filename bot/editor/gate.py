@@ -7,7 +7,8 @@
    and move the candidate into models/ only if no language's macro-F1 drops by more than one
    point and every test story passes (bot/editor/compare.py). No model in service: promote.
 
-Exit status: 0 promoted, 1 kept the old model, 2 the data has problems (nothing was trained).
+Exit status: 0 promoted, 1 kept the old model, 2 the data has problems (nothing was trained),
+3 Rasa failed to train or evaluate (the model in service is untouched).
 The outcome is written to models/.last_train.json and the report to reports/train.html.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ from bot.editor import compare, model_eval, validate
 from bot.editor.report import write_html
 
 CODE_ROOT = Path(__file__).resolve().parents[2]
-PROMOTED, KEPT, INVALID = 0, 1, 2
+PROMOTED, KEPT, INVALID, FAILED = 0, 1, 2, 3
 LAST_TRAIN = ".last_train.json"
 
 
@@ -114,10 +115,14 @@ def main(root: Path, models_dir: Optional[Path] = None, candidates: Optional[Pat
     if not run_validation(root, rasa_validate):
         print("Nothing was trained; the model in service is unchanged. Fix the problems above and run make train again.")
         return INVALID
-    candidate = train_candidate(root, candidates)
-    print("3/4 Evaluating the new model …", flush=True)
-    step = time.monotonic()
-    new = model_eval.evaluate_model(candidate, root)
+    try:
+        candidate = train_candidate(root, candidates)
+        print("3/4 Evaluating the new model …", flush=True)
+        step = time.monotonic()
+        new = model_eval.evaluate_model(candidate, root)
+    except Exception as error:  # Rasa's own failure: say it plainly, keep the model in service
+        print(f"Training or evaluation failed; the model in service is unchanged.\n{error}")
+        return FAILED
     print(f"  evaluated in {time.monotonic() - step:.0f} s", flush=True)
     new_eval_file = model_eval.eval_file(candidate)
     model_eval.save(new, new_eval_file)
