@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 MAX_MACRO_F1_DROP = 0.01  # one point
-INTENT_F1_NOTICE = 0.02  # an intent whose F1 drops by more than this is "worse"
+INTENT_F1_NOTICE = 0.05  # an intent whose F1 drops by more than this is "worse" (one test example moves F1 by ~0.03)
 
 
 @dataclass

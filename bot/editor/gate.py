@@ -111,6 +111,7 @@ def main(root: Path, models_dir: Optional[Path] = None, candidates: Optional[Pat
     reports = Path(reports or root / "reports").resolve()
     os.chdir(root)  # the pipeline's components read data/nlu relative to the working directory
     warnings.filterwarnings("ignore")  # libraries' deprecation notes are not for editors
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # nor TensorFlow's start-up lines
     started = time.monotonic()
     if not run_validation(root, rasa_validate):
         print("Nothing was trained; the model in service is unchanged. Fix the problems above and run make train again.")

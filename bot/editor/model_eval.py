@@ -48,11 +48,17 @@ async def _evaluate_nlu(model: Path, root: Path) -> Dict[str, dict]:
     import logging
     import warnings
 
-    from rasa.core.agent import Agent
-    from rasa.nlu.test import run_evaluation
-    from rasa.utils.log_utils import configure_structlog
+    with warnings.catch_warnings():  # the libraries' deprecation notes are not for editors
+        warnings.simplefilter("ignore")
+        from rasa.core.agent import Agent
+        from rasa.nlu.test import run_evaluation
+        from rasa.utils.log_utils import configure_structlog
 
-    from bot.evaluation import score
+        from bot.evaluation import score
+        import matplotlib  # the report's pictures: imported here so that it warns nowhere
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
 
     logging.getLogger("rasa").setLevel(logging.WARNING)
     configure_structlog(logging.WARNING)  # no debug line per parsed message
