@@ -30,7 +30,13 @@ def evaluate_model(model: Path, root: Path, progress=print) -> dict:
     started = time.monotonic()
     languages = {}
     progress("  scoring the test split (tests/nlu/) …")
-    nlu = asyncio.run(_evaluate_nlu(model, root))
+    noise = io.StringIO()  # libraries' deprecation warnings and progress bars: not for editors
+    try:
+        with contextlib.redirect_stderr(noise):
+            nlu = asyncio.run(_evaluate_nlu(model, root))
+    except Exception:
+        sys.stderr.write(noise.getvalue()[-5000:])
+        raise
     for language, figures in nlu.items():
         languages[language] = figures
     progress("  running the test stories (tests/stories/) …")
@@ -69,11 +75,10 @@ async def _evaluate_nlu(model: Path, root: Path) -> Dict[str, dict]:
         test_file = root / "tests" / "nlu" / f"{language}.yml"
         if not test_file.exists():
             continue
-        with contextlib.redirect_stderr(io.StringIO()):  # its progress bar, one per language
-            rasa_result = await run_evaluation(
-                str(test_file), agent.processor, report_as_dict=True, disable_plotting=True,
-                domain_path=str(root / "domain.yml"),
-            )
+        rasa_result = await run_evaluation(
+            str(test_file), agent.processor, report_as_dict=True, disable_plotting=True,
+            domain_path=str(root / "domain.yml"),
+        )
         intents = rasa_result["intent_evaluation"]
         report = intents["report"]
         per_intent = {
