@@ -63,7 +63,9 @@ def compare(old: Optional[dict], new: dict) -> Decision:
         if better:
             decision.better_intents[language] = sorted(better, key=lambda b: b["old"] - b["new"])
         previously_wrong = {(m["text"], m["expected"]) for m in before.get("misclassified") or []}
-        newly = [m for m in figures.get("misclassified") or [] if (m["text"], m["expected"]) not in previously_wrong]
+        previously_tested = {p["text"] for p in before.get("predictions") or []}  # not the test examples added since
+        newly = [m for m in figures.get("misclassified") or []
+                 if (m["text"], m["expected"]) not in previously_wrong and m["text"] in previously_tested]
         if newly:
             decision.newly_failing[language] = newly
     if old is not None:
