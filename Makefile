@@ -24,6 +24,7 @@ help:
 	@echo "make train  validate the data, train, evaluate, and put the new model in service only if it is no worse"
 	@echo "make eval   accuracy per language and intent, beside Rasa's stock pipeline (writes reports/eval.html)"
 	@echo "make review what customers asked that the bot didn't understand (writes reports/review.yml)"
+	@echo "make validate  only the data checks of make train (file:line messages)"
 	@echo "make bench  training time, start-up time, REST latency, memory (writes bench/out/)"
 	@echo "make shell  chat with the bot in the terminal"
 
