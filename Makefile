@@ -11,16 +11,20 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 
 # What the model is trained from: a change to any of these retrains, nothing else does.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' | sort) $(wildcard bot/nlu/*.py)
+# What the gate scores a new model on: a change retrains too.
+TEST_INPUTS := $(wildcard tests/nlu/*.yml tests/stories/*.yml)
 # No model in models/ at all: train even if the stamp says otherwise.
 MODEL_MISSING := $(if $(wildcard models/*.tar.gz),,force-train)
 
-.PHONY: help install train run test eval bench shell clean force-train browser
+.PHONY: help install train run test eval bench shell clean force-train browser review validate
 
 help:
 	@echo "make run    install if needed, train if needed, start the bot with the demo shop"
 	@echo "make test   install if needed, then every test"
-	@echo "make train  validate the data and train a new model"
-	@echo "make eval   accuracy per language, beside Rasa's stock pipeline (writes reports/)"
+	@echo "make train  validate the data, train, evaluate, and put the new model in service only if it is no worse"
+	@echo "make eval   accuracy per language and intent, beside Rasa's stock pipeline (writes reports/eval.html)"
+	@echo "make review what customers asked that the bot didn't understand (writes reports/review.yml)"
+	@echo "make validate  only the data checks of make train (file:line messages)"
 	@echo "make bench  training time, start-up time, REST latency, memory (writes bench/out/)"
 	@echo "make shell  chat with the bot in the terminal"
 
@@ -52,12 +56,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# The gate (bot/editor/gate.py): validate, train a candidate, evaluate it, and promote it into
+# models/ only if no language's macro-F1 drops by more than a point and every test story passes.
+# It touches the stamp whether it promoted or kept the old model: unchanged data isn't retrained.
 train: models/.trained
+	@$(PY) -m bot train --status
 
-models/.trained: $(VENV)/.installed $(TRAINING_INPUTS) $(MODEL_MISSING)
-	$(RASA) data validate --quiet
-	$(RASA) train --quiet
-	touch $@
+models/.trained: $(VENV)/.installed $(TRAINING_INPUTS) $(TEST_INPUTS) $(MODEL_MISSING)
+	$(PY) -m bot train --stamp $@
+
+validate: $(VENV)/.installed
+	$(PY) -m bot validate
+
+review: $(VENV)/.installed
+	$(PY) -m bot review $(if $(TRACKER_STORE_URL),--tracker-store "$(TRACKER_STORE_URL)")
 
 force-train:
 
@@ -77,4 +89,4 @@ bench: install models/.trained
 	$(PY) -m bot bench
 
 clean:
-	rm -rf models/*.tar.gz models/.trained .rasa results reports
+	rm -rf models/*.tar.gz models/*.eval.json models/.trained models/.last_train.json var/candidates .rasa results reports

@@ -5,9 +5,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.languages import project_languages
 from bot.shop.customer_token import customer_id_from
-
-SUPPORTED_LANGUAGES = {"es", "en", "pt"}
 
 
 class ActionSessionStart(Action):
@@ -30,7 +29,7 @@ class ActionSessionStart(Action):
         ]
         metadata = tracker.get_slot("session_started_metadata") or {}
         language = str(metadata.get("language") or "").lower()[:2]
-        if language in SUPPORTED_LANGUAGES:
+        if language in project_languages():
             events.append(SlotSet("language", language))
         # A logged-in customer's page sends a token signed with the shop's secret: it says who
         # they are, so the order form won't ask for their email. Forged or expired: ignored.

@@ -1,4 +1,4 @@
-"""python -m bot run | shell | eval | bench | agent — the commands behind the Makefile."""
+"""python -m bot run | shell | validate | train | eval | review | bench | agent — the commands behind the Makefile."""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +12,17 @@ def main(argv=None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the Rasa server and the action server")
     commands.add_parser("shell", help="chat in the terminal (rasa shell with the action server)")
+    check = commands.add_parser("validate", help="the editors' data checks (file:line messages)")
+    check.add_argument("--root", default=".", help="the project folder")
+    train = commands.add_parser("train", help="validate, train, evaluate; promote only if no worse")
+    train.add_argument("--root", default=".", help="the project folder (its data, models/, reports/)")
+    train.add_argument("--stamp", help="file to touch once the data was trained on (make's models/.trained)")
+    train.add_argument("--status", action="store_true", help="only say what the last training decided")
+    train.add_argument("--skip-rasa-validate", action="store_true", help="only the project's own checks")
+    review = commands.add_parser("review", help="what customers asked that the bot didn't get (YAML to label)")
+    review.add_argument("--tracker-store", help="SQLAlchemy URL of the tracker store (default: TRACKER_STORE_URL, "
+                                                "else sqlite:///$TRACKER_DB, else sqlite:///var/rasa_tracker.db)")
+    review.add_argument("--out", default="reports/review.yml")
     evaluate = commands.add_parser("eval", help="accuracy per language, beside Rasa's stock pipeline")
     evaluate.add_argument("--skip-stock", action="store_true", help="only evaluate our pipeline")
     bench = commands.add_parser("bench", help="training time, start-up time, REST latency, memory")
@@ -30,6 +41,30 @@ def main(argv=None) -> None:
         sys.exit(launcher.run())
     if args.command == "shell":
         sys.exit(launcher.shell())
+    if args.command == "validate":
+        from pathlib import Path
+
+        from bot.editor import validate
+
+        found = validate.problems(Path(args.root))
+        print(validate.report(found))
+        sys.exit(2 if found else 0)
+    if args.command == "train":
+        from pathlib import Path
+
+        from bot.editor import gate
+
+        if args.status:
+            sys.exit(gate.status(Path(args.root) / "models"))
+        sys.exit(gate.main(Path(args.root), stamp=Path(args.stamp).resolve() if args.stamp else None,
+                           rasa_validate=not args.skip_rasa_validate))
+    if args.command == "review":
+        from pathlib import Path
+
+        from bot.editor import review as review_module
+        from bot.languages import default_language
+
+        sys.exit(review_module.main(args.tracker_store, Path(args.out), default_language()))
     if args.command == "eval":
         from bot import evaluation
 

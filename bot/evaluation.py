@@ -4,6 +4,11 @@ Trains our pipeline (config.yml) and Rasa's stock `rasa init` pipeline (tests/ev
 on the same data, parses every example of tests/nlu/<lang>.yml with each model, and reports per
 language: intent accuracy and macro-F1, FAQ answer selection accuracy, language identification
 accuracy, training time. Writes reports/eval.json and reports/eval.md.
+
+It also writes reports/eval.html, the page for editors (bot/editor/report.py): our model's
+figures per language and per intent as `rasa test nlu` computes them, a confusion matrix per
+language, the misclassified test examples, the test stories, and the comparison with the model
+in service (models/, whose evaluation `make train` keeps beside it).
 """
 from __future__ import annotations
 
@@ -115,7 +120,28 @@ def train(config: Path, output: Path) -> Tuple[Path, float]:
 def evaluate(config: Path, examples) -> dict:
     model, seconds = train(config, EVAL_MODELS)
     parses = asyncio.run(_parse_all(model, examples))
-    return {"train_seconds": round(seconds, 1), "languages": score(examples, parses)}
+    return {"train_seconds": round(seconds, 1), "languages": score(examples, parses), "model_path": str(model)}
+
+
+def editor_report(model: Path) -> Path:
+    """reports/eval.html: the freshly trained model beside the one in service."""
+    from bot.editor import compare, model_eval
+    from bot.editor.gate import in_service
+    from bot.editor.report import write_html
+
+    new = model_eval.evaluate_model(model, PROJECT_ROOT)
+    current = in_service(PROJECT_ROOT / "models")
+    old = None
+    if current is not None:
+        stored = model_eval.eval_file(current)
+        old = model_eval.load(stored) if stored.exists() else model_eval.evaluate_model(current, PROJECT_ROOT)
+    decision = compare.compare(old, new)
+    page = write_html(REPORT_DIR / "eval.html", "make eval: how well the bot understands", new, old, decision,
+                      in_service=current.name if current else None)
+    (REPORT_DIR / "eval_editor.json").write_text(
+        json.dumps({"new": new, "in_service": old, "comparison": decision.as_dict()}, indent=1, ensure_ascii=False), "utf-8")
+    print(compare.explain(decision, current.name if current else None, hypothetical=True))
+    return page
 
 
 def markdown(results: Dict[str, dict]) -> str:
@@ -142,12 +168,13 @@ def markdown(results: Dict[str, dict]) -> str:
 def main(skip_stock: bool = False) -> int:
     examples = load_test_split()
     results = {"ours": evaluate(PROJECT_ROOT / "config.yml", examples)}
+    REPORT_DIR.mkdir(exist_ok=True)
+    page = editor_report(Path(results["ours"]["model_path"]))
     if not skip_stock:
         results["stock"] = evaluate(STOCK_CONFIG, examples)
-    REPORT_DIR.mkdir(exist_ok=True)
     (REPORT_DIR / "eval.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), "utf-8")
     report = markdown(results)
     (REPORT_DIR / "eval.md").write_text(report, "utf-8")
     print(report.split("\n## ")[0])
-    print(f"Full report: {REPORT_DIR / 'eval.md'}")
+    print(f"Full report: {REPORT_DIR / 'eval.md'}; for editors: {page}")
     return 0

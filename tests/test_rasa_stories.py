@@ -6,7 +6,9 @@ from pathlib import Path
 
 import yaml
 
-LANGUAGES = ["es", "en", "pt"]
+from bot.languages import supported_languages
+
+LANGUAGES = supported_languages()
 
 
 def test_stories_cover_every_intent_in_every_language():

@@ -26,9 +26,19 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.languages import default_language, language_folders
 from bot.nlu.language_model import LanguageModel, train_word_counts
 
 WORD_COUNTS_FILE = "word_counts.json"
+
+
+def _languages(config: Dict[Text, Any]) -> List[Text]:
+    """The configured languages, or else one per training folder (adding a language is data)."""
+    if config.get("languages"):
+        return list(config["languages"])
+    folders = language_folders(Path(config.get("training_data_dir") or "data/nlu"))
+    default = default_language(Path.cwd())
+    return sorted(folders, key=lambda code: code != default)  # the default first, as before
 
 
 @DefaultV1Recipe.register(
@@ -41,7 +51,8 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     def get_default_config() -> Dict[Text, Any]:
         return {
             # Supported languages; each has a training folder `<training_data_dir>/<code>/`.
-            "languages": ["es", "en", "pt"],
+            # None: every folder of training_data_dir that holds training files (bot/languages.py).
+            "languages": None,
             "training_data_dir": "data/nlu",
             "decisive_probability": 0.75,
         }
@@ -51,7 +62,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         # Which folder (language) an example sits in is not part of Rasa's fingerprint.
         digest = hashlib.sha256()
         root = Path(config.get("training_data_dir", "data/nlu"))
-        for language in config.get("languages", []):
+        for language in _languages(config):
             for path in sorted((root / language).rglob("*.yml")):
                 digest.update(str(path).encode() + path.read_bytes())
         return digest.hexdigest()
@@ -66,7 +77,9 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
-        self._model = LanguageModel(config["languages"], word_counts or {})
+        # A trained model knows its languages (its word counts); only training reads the folders.
+        self._languages = list(word_counts) if word_counts else _languages(config)
+        self._model = LanguageModel(self._languages, word_counts or {})
 
     @classmethod
     def create(
@@ -95,12 +108,10 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         # Rasa's training data doesn't say which file an example came from, so the
         # per-language folders are read here (they are part of the training data too,
         # which makes Rasa retrain this component when they change).
-        counts = train_word_counts(
-            Path(self._config["training_data_dir"]), self._config["languages"]
-        )
+        counts = train_word_counts(Path(self._config["training_data_dir"]), self._languages)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / WORD_COUNTS_FILE).write_text(json.dumps(counts), "utf-8")
-        self._model = LanguageModel(self._config["languages"], counts)
+        self._model = LanguageModel(self._languages, counts)
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
