@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from bot.handoff import db
 
-# scrypt cost: 2^14 × 8 × 1 uses 16 MB and ~50 ms per check here, slow enough to make guessing
+# scrypt cost: 2^14 × 8 × 1 uses 16 MB and about 0.1 s per check on the 2-core machine, slow enough to make guessing
 # expensive, quick enough for a login.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
 MAX_FAILURES = 5
