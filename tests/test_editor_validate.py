@@ -178,6 +178,7 @@ FRENCH = {
     "refund_status": "où en est mon remboursement", "damaged_item": "le produit est arrivé cassé",
     "payment_problem": "mon paiement a été refusé", "invoice_request": "il me faut une facture",
     "human_handoff": "je veux parler à un conseiller", "complaint": "je veux déposer une réclamation",
+    "rate_support": "je donne un 5 au conseiller",
     "faq/shipping_cost": "combien coûte la livraison", "faq/delivery_time": "quel est le délai de livraison",
     "faq/payment_methods": "quels moyens de paiement acceptez vous", "faq/support_hours": "quels sont vos horaires",
     "faq/international_shipping": "livrez vous à l'étranger", "faq/warranty": "quelle est la garantie",
