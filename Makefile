@@ -14,14 +14,15 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' | sort)
 # No model in models/ at all: train even if the stamp says otherwise.
 MODEL_MISSING := $(if $(wildcard models/*.tar.gz),,force-train)
 
-.PHONY: help install train run test eval bench shell clean force-train browser
+.PHONY: help install train run test eval bench loadtest shell clean force-train browser nginx
 
 help:
 	@echo "make run    install if needed, train if needed, start the bot with the demo shop"
 	@echo "make test   install if needed, then every test"
 	@echo "make train  validate the data and train a new model"
 	@echo "make eval   accuracy per language, beside Rasa's stock pipeline (writes reports/)"
-	@echo "make bench  training time, start-up time, REST latency, memory (writes bench/out/)"
+	@echo "make bench  our figures beside stock Rasa's, same run: start-up, latency, throughput, memory (bench/out/latest.json)"
+	@echo "make loadtest  2 Rasa replicas + 2 action servers behind nginx on PostgreSQL/Redis/RabbitMQ, under load and faults"
 	@echo "make shell  chat with the bot in the terminal"
 
 install: $(VENV)/.installed node_modules/.installed
@@ -42,6 +43,18 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } \
 	    || { echo "Could not install chromium with apt-get: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver), then run make test again"; exit 1; }; \
+	fi
+
+# The production layout run here (make loadtest, and its smaller version in make test) puts
+# Debian's nginx in front of the replicas.
+NGINX := /usr/sbin/nginx
+nginx:
+	@if [ ! -x $(NGINX) ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "The load test needs Debian's nginx at $(NGINX): run as root, or: sudo apt-get install nginx-light"; exit 1; fi; \
+	  echo "Installing Debian's nginx for the load test"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; } \
+	    || { echo "Could not install nginx with apt-get: install Debian's nginx-light, then run make again"; exit 1; }; \
 	fi
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -67,14 +80,18 @@ run: install models/.trained
 shell: install models/.trained
 	$(PY) -m bot shell
 
-test: install browser models/.trained
+test: install browser nginx models/.trained
 	$(PY) -m pytest
 
 eval: install
 	$(PY) -m bot eval
 
+# Ours beside stock Rasa (trained once on our data, cached in var/bench/ by a hash of the data).
 bench: install models/.trained
-	$(PY) -m bot bench
+	$(PY) -m bench
+
+loadtest: install nginx models/.trained
+	$(PY) -m bench.loadtest
 
 clean:
 	rm -rf models/*.tar.gz models/.trained .rasa results reports

@@ -44,6 +44,7 @@ class Turn:
     replies: list
     attempts: int = 1
     error: str = ""
+    history: List[str] = field(default_factory=list)  # what each failed attempt got
 
 
 @dataclass
@@ -76,6 +77,7 @@ async def _post_turn(session: aiohttp.ClientSession, url: str, sender: str, inde
     message_id = uuid.uuid4().hex
     started = time.perf_counter()
     attempts, last_error, status, replies = 0, "", 0, []
+    history: List[str] = []
     while True:
         attempts += 1
         body = {"sender": sender, "message": text, "message_id": message_id}
@@ -96,20 +98,21 @@ async def _post_turn(session: aiohttp.ClientSession, url: str, sender: str, inde
                     last_error = f"HTTP {status}"
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             last_error = type(error).__name__
+        history.append(f"{time.perf_counter() - started:.1f}s {last_error}")
         if time.perf_counter() - started > retry_for_s:
             break
         await asyncio.sleep(0.2 * attempts)
     ms = (time.perf_counter() - started) * 1000
-    return Turn(sender, index, text, message_id, started, ms, status, replies, attempts, last_error)
+    return Turn(sender, index, text, message_id, started, ms, status, replies, attempts, last_error, history)
 
 
 async def run_conversations(url: str, senders: Sequence[str], concurrency: int, timeout_s: float = 30,
                             retry_for_s: float = 0, languages_metadata: bool = False,
-                            think_s: float = 0.0) -> Result:
+                            think_s: float = 0.0, result: Optional[Result] = None) -> Result:
     """Each sender plays one of CONVERSATIONS (by position), turn after turn; `concurrency`
     conversations run at once. With retry_for_s > 0 a failed turn is sent again, same
     message_id, with "retry": true (what a client does when a replica dies under it)."""
-    result = Result()
+    result = result if result is not None else Result()
     queue: asyncio.Queue = asyncio.Queue()
     for position, sender in enumerate(senders):
         queue.put_nowait((position, sender))

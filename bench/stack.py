@@ -53,10 +53,10 @@ class Services:
         }
 
 
-def _pg_admin(statement: str) -> None:
+def _pg_admin(statement: str, admin_url: str = "") -> None:
     import psycopg2
 
-    connection = psycopg2.connect(PG_ADMIN_URL)
+    connection = psycopg2.connect(admin_url or PG_ADMIN_URL)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
@@ -70,21 +70,22 @@ def _with_db(url: str, db: str) -> str:
 
 
 @contextlib.contextmanager
-def services(label: str, broker: bool = True) -> Iterator[Services]:
+def services(label: str, broker: bool = True, pg_admin_url: str = "") -> Iterator[Services]:
+    admin = pg_admin_url or PG_ADMIN_URL
     name = f"aurora_{label}_{secrets.token_hex(3)}"
     for suffix in ("tracker", "shop"):
-        _pg_admin(f'CREATE DATABASE "{name}_{suffix}"')
+        _pg_admin(f'CREATE DATABASE "{name}_{suffix}"', admin)
     rabbit_queue = f"{name}_events" if broker else ""
     try:
         yield Services(
-            name=name, tracker_url=_with_db(PG_ADMIN_URL, f"{name}_tracker"), shop_url=_with_db(PG_ADMIN_URL, f"{name}_shop"),
+            name=name, tracker_url=_with_db(admin, f"{name}_tracker"), shop_url=_with_db(admin, f"{name}_shop"),
             redis_url=REDIS_URL, redis_prefix=name.replace("_", ""), rabbitmq_url=RABBITMQ_URL if broker else "",
             rabbitmq_queue=rabbit_queue,
         )
     finally:
         for suffix in ("tracker", "shop"):
             with contextlib.suppress(Exception):
-                _pg_admin(f'DROP DATABASE IF EXISTS "{name}_{suffix}" WITH (FORCE)')
+                _pg_admin(f'DROP DATABASE IF EXISTS "{name}_{suffix}" WITH (FORCE)', admin)
         with contextlib.suppress(Exception):
             import redis
 
@@ -279,6 +280,7 @@ error_log {workdir}/nginx-error.log warn;
 events {{ worker_connections 4096; }}
 http {{
   access_log off;
+  client_body_buffer_size 1m;  # Rasa sends the whole domain with every action call
   client_body_temp_path {workdir}/tmp-body;
   proxy_temp_path {workdir}/tmp-proxy;
   fastcgi_temp_path {workdir}/tmp-fastcgi;
@@ -345,3 +347,49 @@ def nginx(workdir: Path, port: int, actions_port: int, rasa_ports: List[int], ac
     conf.write_text(nginx_config(workdir, port, actions_port, rasa_ports, action_ports))
     return spawn("nginx", [binary, "-c", str(conf), "-p", str(workdir), "-e", str(workdir / "nginx-error.log"),
                            "-g", "daemon off;"], _env(), workdir)
+
+
+# --- a PostgreSQL server of the load test's own (restarted mid-run without touching anyone else's)
+
+class PrivatePostgres:
+    """initdb + pg_ctl from Debian's PostgreSQL, as the postgres user, on a port of our own,
+    trust auth on 127.0.0.1 only. Restarting it is one of the load test's faults."""
+
+    def __init__(self, port: int) -> None:
+        import glob
+        import tempfile
+
+        versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+        if not versions:
+            raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
+        self.bin = Path(versions[-1]).parent
+        self.port = port
+        self.dir = Path(tempfile.mkdtemp(prefix="aurora-pg-"))
+        self.data = self.dir / "data"
+        shutil.chown(self.dir, "postgres", "postgres")
+
+    def _as_postgres(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return subprocess.run(prefix + list(command), check=check, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def start(self) -> "PrivatePostgres":
+        if not self.data.exists():
+            self._as_postgres(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=400"
+        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "pg.log"),
+                          "-w", "start")
+        return self
+
+    def restart(self) -> None:
+        # stop + start rather than `pg_ctl restart`, which would hand our pipe to the new postmaster
+        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.start()
+
+    def stop(self) -> None:
+        if self.data.exists():
+            self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"

@@ -1,4 +1,4 @@
-"""python -m bot run | shell | eval | bench — the commands behind the Makefile."""
+"""python -m bot run | serve | shell | eval | bench — the commands behind the Makefile."""
 from __future__ import annotations
 
 import argparse
@@ -12,15 +12,17 @@ def main(argv=None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the Rasa server and the action server")
     commands.add_parser("shell", help="chat in the terminal (rasa shell with the action server)")
+    serve = commands.add_parser("serve", help="one process in the foreground (containers): rasa, actions or web")
+    serve.add_argument("component", choices=["rasa", "actions", "web"])
     evaluate = commands.add_parser("eval", help="accuracy per language, beside Rasa's stock pipeline")
     evaluate.add_argument("--skip-stock", action="store_true", help="only evaluate our pipeline")
-    bench = commands.add_parser("bench", help="training time, start-up time, REST latency, memory")
-    bench.add_argument("--no-train", action="store_true", help="skip the training-from-scratch figure")
-    bench.add_argument("--conversations", type=int, default=30)
-    args = parser.parse_args(argv)
+    commands.add_parser("bench", help="ours beside stock Rasa (python -m bench --help for options)", add_help=False)
+    args, rest = parser.parse_known_args(argv)
 
     if args.command == "run":
         sys.exit(launcher.run())
+    if args.command == "serve":
+        sys.exit(launcher.serve(args.component))
     if args.command == "shell":
         sys.exit(launcher.shell())
     if args.command == "eval":
@@ -28,6 +30,6 @@ def main(argv=None) -> None:
 
         sys.exit(evaluation.main(skip_stock=args.skip_stock))
     if args.command == "bench":
-        from bot import benchmark
+        from bench.harness import main as bench_main
 
-        sys.exit(benchmark.main(train=not args.no_train, conversations=args.conversations))
+        sys.exit(bench_main(rest))

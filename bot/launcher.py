@@ -59,7 +59,7 @@ def _child_environment() -> Dict[str, str]:
 
 def start_action_server(settings: Settings) -> subprocess.Popen:
     env = _child_environment()
-    env["SANIC_HOST"] = "127.0.0.1"  # only the Rasa server calls it
+    env["SANIC_HOST"] = os.environ.get("ACTIONS_HOST", "127.0.0.1")  # only the Rasa server calls it
     # Rasa keeps connections to the action server open; a shorter idle timeout here (Sanic's 5 s)
     # closes them under Rasa's feet ("Cannot write to closing transport"): outlive its pool.
     env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
@@ -184,3 +184,23 @@ def shell() -> int:
         return subprocess.call(rasa_command(settings, endpoints, mode="shell"), cwd=PROJECT_ROOT, env=_child_environment())
     finally:
         _stop([actions])
+
+
+def serve(component: str) -> int:
+    """One process of the bot, in the foreground, configured exactly as `run` configures it: what
+    a container runs (deploy/docker-compose.yml, deploy/helm/): rasa | actions | web."""
+    settings = from_environment()
+    env = _child_environment()
+    if component == "rasa":
+        command = rasa_command(settings, runtime_endpoints(settings))
+    elif component == "actions":
+        env["SANIC_HOST"] = os.environ.get("ACTIONS_HOST", "127.0.0.1")
+        env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
+        command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
+    elif component == "web":
+        command = [sys.executable, "-m", "bot.web"]
+    else:
+        raise SystemExit(f"unknown component {component!r}: rasa, actions or web")
+    os.chdir(PROJECT_ROOT)
+    os.execve(command[0], command, env)
+    return 0  # not reached

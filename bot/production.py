@@ -7,6 +7,7 @@ from typing import Any, Dict
 from urllib.parse import unquote, urlsplit
 
 TRACKER_STORE_CLASS = "bot.tracker_store.ResilientSQLTrackerStore"
+LOCK_STORE_CLASS = "bot.lock_store.RedisTicketLockStore"
 
 
 def tracker_store(url: str) -> Dict[str, Any]:
@@ -29,12 +30,12 @@ def tracker_store(url: str) -> Dict[str, Any]:
 
 
 def lock_store(url: str, prefix: str = "") -> Dict[str, Any]:
-    """redis://[:password@]host:6379/db → Rasa's Redis lock store."""
+    """redis://[:password@]host:6379/db → Rasa's Redis lock store (our subclass, bot/lock_store.py)."""
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss"):
         raise ValueError(f"LOCK_STORE_URL must be a redis:// URL, not {parts.scheme}://")
     store: Dict[str, Any] = {
-        "type": "redis",
+        "type": LOCK_STORE_CLASS,
         "url": parts.hostname or "127.0.0.1",
         "port": parts.port or 6379,
         "db": int(parts.path.lstrip("/") or 0),

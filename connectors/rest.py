@@ -104,6 +104,7 @@ class ValidatingRestInput(RestInput):
             if message_id and _body(request).get("retry") is True:
                 replies = await _replies_already_given(request, sender_id, message_id)
                 if replies is not None:
+                    logger.info("rest.retry.already_processed replies=%d", len(replies))
                     return response.json(replies)
             collector = CollectingOutputChannel()
             try:
@@ -112,7 +113,7 @@ class ValidatingRestInput(RestInput):
                                 message_id=message_id)
                 )
             except (CancelledError, Exception) as error:
-                logger.error("rest.message.failed error=%s", type(error).__name__)
+                logger.error("rest.message.failed error=%s %s", type(error).__name__, str(error)[:200])
                 return response.json({"error": "The message could not be processed; send it again."}, status=503)
             return response.json(collector.messages)
 
