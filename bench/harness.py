@@ -81,7 +81,7 @@ def newest_model() -> str:
     return str(models[-1])
 
 
-def measure(label: str, model: str, workers: int, scale: float = 1.0) -> Dict[str, float]:
+def measure(label: str, model: str, workers: int, scale: float = 1.0, profile: bool = True) -> Dict[str, float]:
     rasa_port, actions_port = PORTS[label]
     workdir = stack.RUN_DIR / f"bench-{label}"
     figures: Dict[str, float] = {"workers": workers}
@@ -120,6 +120,14 @@ def measure(label: str, model: str, workers: int, scale: float = 1.0) -> Dict[st
                     best, figures["best_concurrency"] = tps, concurrency
                 stack.log(f"{label}: c{concurrency} {result.figures()}")
             figures["throughput_tps"] = best
+            if profile:
+                from bench.profile import record
+
+                senders = [f"{label}-profile-{i}" for i in range(6)]
+                summary = record(rasa.pid, OUT.parent / f"profile-{label}.txt",
+                                 lambda: asyncio.run(load.run_conversations(url, senders, 1)))
+                figures["profile_stages_pct"] = summary["stages_pct"]
+                stack.log(f"{label}: profile written to {summary['file']}")
             rss = stack.process_tree_rss(rasa.pid)
             figures["rss_mb"] = figures["rasa_rss_mb"] = rss["max_mb"]
             figures["rasa_rss_total_mb"] = rss["total_mb"]
@@ -172,16 +180,17 @@ def main(argv=None) -> int:
     parser.add_argument("--no-train", action="store_true", help="skip training ours from scratch")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "2")))
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the conversations to play")
+    parser.add_argument("--no-profile", action="store_true", help="skip the py-spy profile of each server")
     args = parser.parse_args(argv)
 
     results: Dict[str, Dict[str, float]] = {}
     stock_model = None if args.skip_stock else ensure_stock_model(log=stack.log)
     ours_train = None if args.no_train else train_ours_from_scratch()
-    results["ours"] = measure("ours", newest_model(), args.workers, args.scale)
+    results["ours"] = measure("ours", newest_model(), args.workers, args.scale, not args.no_profile)
     if ours_train is not None:
         results["ours"]["train_s"] = ours_train
     if stock_model:
-        results["stock"] = measure("stock", stock_model["model"], args.workers, args.scale)
+        results["stock"] = measure("stock", stock_model["model"], args.workers, args.scale, not args.no_profile)
         results["stock"]["train_s"] = stock_model["train_s"]
         results["stock"]["train_cached"] = stock_model["cached"]
         results["ratio"] = {
@@ -194,5 +203,11 @@ def main(argv=None) -> int:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2))
     print(report(results))
+    for label in ("ours", "stock"):
+        stages = results.get(label, {}).get("profile_stages_pct")
+        if stages:
+            print(f"\nwhere {label} spends a turn (py-spy, bench/out/profile-{label}.txt):")
+            for name, pct in stages.items():
+                print(f"  {pct:5.1f}%  {name}")
     print(f"\nwritten to {OUT}")
     return 0

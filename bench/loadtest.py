@@ -34,7 +34,7 @@ from bot.settings import PROJECT_ROOT
 
 OUT = PROJECT_ROOT / "bench" / "out" / "loadtest.json"
 FAULT_WINDOW_S = 20.0
-MIN_GAP_S = 12.0
+MIN_GAP_S = 6.0
 
 
 @dataclass

@@ -14,7 +14,7 @@ from bench import loadtest
 def test_two_replicas_lose_and_duplicate_nothing_through_faults():
     if not shutil.which("nginx") and not shutil.os.path.exists("/usr/sbin/nginx"):
         pytest.fail("nginx is missing: `make nginx` (make test installs it)")
-    figures = loadtest.run(16, loadtest.SMOKE_LAYOUT, think_s=3.0, label="smoke")
+    figures = loadtest.run(16, loadtest.SMOKE_LAYOUT, think_s=8.0, label="smoke")
     loadtest.print_report(figures)
     assert figures["errors"] == 0, figures["error_samples"]
     assert figures["conversations_with_problems"] == 0, figures["conversation_problems"]
