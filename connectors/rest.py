@@ -128,6 +128,10 @@ async def _replies_already_given(request: Request, sender_id: Text, message_id: 
     tracker = await agent.tracker_store.retrieve(sender_id)
     if tracker is None:
         return None
+    # the replica that stored this message may have died before publishing its events
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's FailSafeTrackerStore
+    if hasattr(store, "publish_backlog"):
+        await store.publish_backlog(sender_id)
     replies: Optional[List[Dict[str, Any]]] = None
     for event in tracker.events:
         data = event.as_dict()

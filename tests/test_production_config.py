@@ -164,3 +164,37 @@ def test_a_waiter_whose_ticket_expired_is_served(monkeypatch):
     waited = asyncio.run(asyncio.wait_for(wait(), 5))
     assert 0.5 < waited < 2
     assert store.get_lock("c") is None  # nothing left behind
+
+
+def test_events_stored_but_never_published_go_out_with_the_next_turn(tmp_path):
+    """A replica that dies between the commit and the broker's confirmation loses no event."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    from bot.tracker_store import ResilientSQLTrackerStore
+
+    broker = _Broker()
+    store = ResilientSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"), event_broker=broker)
+    publish = store._publish
+
+    async def dies_before_publishing(*args):
+        return None
+
+    async def turn(text):
+        tracker = await store.get_or_create_tracker("c1")
+        tracker.update(UserUttered(text, message_id=text))
+        tracker.update(BotUttered(f"re: {text}"))
+        await store.save(tracker)
+
+    async def play():
+        await turn("one")
+        store._publish = dies_before_publishing
+        await turn("two")  # stored, never published
+        store._publish = publish
+        await turn("three")
+        return await store.retrieve("c1")
+
+    tracker = asyncio.run(play())
+    published = [(e["event"], e.get("text")) for e in broker.published]
+    stored = [(e.as_dict()["event"], e.as_dict().get("text")) for e in tracker.events]
+    assert published == stored  # every event once, in order
