@@ -236,6 +236,11 @@ def run(conversations: int, layout: Layout, think_s: float = 0.5, label: str = "
             result = asyncio.run(_play(cluster, postgres, conversations, faults, think_s))
             stack.log(f"{label}: {len(result.turns)} turns in {result.wall_s:.1f} s; verifying")
             checks = verify(result, services.tracker_url, services.rabbitmq_queue)
+            from bench.socketio_check import check as socketio_check
+
+            # the widget's transport through nginx: long-polling needs the sticky upstream
+            checks["socketio_sessions_ok"] = socketio_check(f"http://127.0.0.1:{layout.nginx}", sessions=4)
+            checks["socketio_sessions"] = 4
             figures: Dict[str, object] = {
                 "conversations": conversations, "ready_s": round(ready_s, 1), **result.figures(),
                 "retried_turns": sum(1 for t in result.turns if t.attempts > 1),
@@ -274,6 +279,8 @@ def print_report(figures: Dict[str, object]) -> None:
     print(f"RabbitMQ: {figures['published_events']} events received for {figures['stored_events']} stored; "
           f"{figures['events_not_published']} stored events missing, {figures['events_published_but_not_stored']} never stored, "
           f"{figures['events_published_twice']} sent twice (at least once: consumers de-duplicate by sender_id + timestamp)")
+    print(f"socket.io over long-polling through nginx: {figures['socketio_sessions_ok']} of "
+          f"{figures['socketio_sessions']} sessions got every reply")
     for problem in figures["conversation_problems"]:
         print(f"  {problem}")
     for sample in figures["error_samples"]:
@@ -284,7 +291,7 @@ def print_report(figures: Dict[str, object]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.loadtest")
     parser.add_argument("--conversations", type=int, default=200)
-    parser.add_argument("--think", type=float, default=0.5, help="mean pause between a reply and the next message (s)")
+    parser.add_argument("--think", type=float, default=10.0, help="mean pause between a reply and the next message (s)")
     args = parser.parse_args(argv)
     figures = run(args.conversations, DEFAULT_LAYOUT, args.think)
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """`make loadtest`, smaller: the same two-replica stack behind nginx on PostgreSQL (a server of
 the test's own), Redis and RabbitMQ, the same faults (a Rasa replica killed and started again,
-an action server killed, PostgreSQL restarted) and the same checks, with 16 conversations."""
+an action server killed, PostgreSQL restarted) and the same checks, with 16 conversations; then
+socket.io sessions over long-polling through nginx (sticky sessions)."""
 from __future__ import annotations
 
 import shutil
@@ -21,3 +22,5 @@ def test_two_replicas_lose_and_duplicate_nothing_through_faults():
     assert figures["events_not_published"] == 0 and figures["events_published_but_not_stored"] == 0
     for fault, window in figures["faults"].items():
         assert window["errors"] == 0, fault
+    # the widget's socket.io over long-polling, through nginx's sticky upstream
+    assert figures["socketio_sessions_ok"] == figures["socketio_sessions"]
