@@ -16,7 +16,7 @@ TEST_INPUTS := $(wildcard tests/nlu/*.yml tests/stories/*.yml)
 # No model in models/ at all: train even if the stamp says otherwise.
 MODEL_MISSING := $(if $(wildcard models/*.tar.gz),,force-train)
 
-.PHONY: help install train run test eval bench shell clean force-train browser review validate
+.PHONY: help install train run test eval bench loadtest shell clean force-train browser nginx review validate
 
 help:
 	@echo "make run    install if needed, train if needed, start the bot with the demo shop"
@@ -25,7 +25,8 @@ help:
 	@echo "make eval   accuracy per language and intent, beside Rasa's stock pipeline (writes reports/eval.html)"
 	@echo "make review what customers asked that the bot didn't understand (writes reports/review.yml)"
 	@echo "make validate  only the data checks of make train (file:line messages)"
-	@echo "make bench  training time, start-up time, REST latency, memory (writes bench/out/)"
+	@echo "make bench  our figures beside stock Rasa's, same run: start-up, latency, throughput, memory (bench/out/latest.json)"
+	@echo "make loadtest  2 Rasa replicas + 2 action servers behind nginx on PostgreSQL/Redis/RabbitMQ, under load and faults"
 	@echo "make shell  chat with the bot in the terminal"
 
 install: $(VENV)/.installed node_modules/.installed
@@ -46,6 +47,18 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } \
 	    || { echo "Could not install chromium with apt-get: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver), then run make test again"; exit 1; }; \
+	fi
+
+# The production layout run here (make loadtest, and its smaller version in make test) puts
+# Debian's nginx in front of the replicas.
+NGINX := /usr/sbin/nginx
+nginx:
+	@if [ ! -x $(NGINX) ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "The load test needs Debian's nginx at $(NGINX): run as root, or: sudo apt-get install nginx-light"; exit 1; fi; \
+	  echo "Installing Debian's nginx for the load test"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; } \
+	    || { echo "Could not install nginx with apt-get: install Debian's nginx-light, then run make again"; exit 1; }; \
 	fi
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -79,14 +92,18 @@ run: install models/.trained
 shell: install models/.trained
 	$(PY) -m bot shell
 
-test: install browser models/.trained
+test: install browser nginx models/.trained
 	$(PY) -m pytest
 
 eval: install
 	$(PY) -m bot eval
 
+# Ours beside stock Rasa (trained once on our data, cached in var/bench/ by a hash of the data).
 bench: install models/.trained
-	$(PY) -m bot bench
+	$(PY) -m bench
+
+loadtest: install nginx models/.trained
+	$(PY) -m bench.loadtest
 
 clean:
 	rm -rf models/*.tar.gz models/*.eval.json models/.trained models/.last_train.json var/candidates .rasa results reports

@@ -1,4 +1,4 @@
-"""python -m bot run | shell | validate | train | eval | review | bench | agent — the commands behind the Makefile."""
+"""python -m bot run | serve | shell | validate | train | eval | review | bench | agent — the commands behind the Makefile."""
 from __future__ import annotations
 
 import argparse
@@ -25,13 +25,13 @@ def main(argv=None) -> None:
     review.add_argument("--out", default="reports/review.yml")
     evaluate = commands.add_parser("eval", help="accuracy per language, beside Rasa's stock pipeline")
     evaluate.add_argument("--skip-stock", action="store_true", help="only evaluate our pipeline")
-    bench = commands.add_parser("bench", help="training time, start-up time, REST latency, memory")
-    bench.add_argument("--no-train", action="store_true", help="skip the training-from-scratch figure")
-    bench.add_argument("--conversations", type=int, default=30)
+    serve = commands.add_parser("serve", help="one process in the foreground (containers): rasa, actions or web")
+    serve.add_argument("component", choices=["rasa", "actions", "web"])
+    commands.add_parser("bench", help="ours beside stock Rasa (python -m bench --help for options)", add_help=False)
     agent = commands.add_parser("agent", help="add an agent of the console, or set a new password")
     agent.add_argument("username")
     agent.add_argument("--name", help="the name customers see when the agent joins (default: username)")
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
 
     if args.command == "agent":
         from bot.handoff.agents_cli import set_agent
@@ -39,6 +39,10 @@ def main(argv=None) -> None:
         sys.exit(set_agent(args.username, args.name))
     if args.command == "run":
         sys.exit(launcher.run())
+    if args.command == "serve":
+        sys.exit(launcher.serve(args.component))
+    if args.command == "serve":
+        sys.exit(launcher.serve(args.component))
     if args.command == "shell":
         sys.exit(launcher.shell())
     if args.command == "validate":
@@ -70,6 +74,6 @@ def main(argv=None) -> None:
 
         sys.exit(evaluation.main(skip_stock=args.skip_stock))
     if args.command == "bench":
-        from bot import benchmark
+        from bench.harness import main as bench_main
 
-        sys.exit(benchmark.main(train=not args.no_train, conversations=args.conversations))
+        sys.exit(bench_main(rest))

@@ -17,7 +17,7 @@ from typing import Dict, List
 
 import yaml
 
-from bot import web
+from bot import production, web
 from bot.settings import PROJECT_ROOT, Settings, from_environment
 
 RUNTIME_DIR = PROJECT_ROOT / "var" / "run"
@@ -29,9 +29,17 @@ def runtime_endpoints(settings: Settings) -> Path:
     endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text("utf-8")) or {}
     endpoints.setdefault("action_endpoint", {})["url"] = settings.action_server_url
     store = endpoints.get("tracker_store") or {}
-    if store.get("dialect") == "sqlite":
+    if settings.tracker_store_url:
+        endpoints["tracker_store"] = production.tracker_store(settings.tracker_store_url)
+    elif store.get("dialect") == "sqlite":
         store["db"] = settings.tracker_db
         Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
+    if settings.lock_store_url:
+        endpoints["lock_store"] = production.lock_store(settings.lock_store_url, settings.lock_store_prefix)
+    if settings.rabbitmq_url and "event_broker" not in endpoints:
+        # Until endpoints.yml names an event broker of its own (one that forwards to RabbitMQ
+        # itself when RABBITMQ_URL is set), Rasa's pika broker sends every event there.
+        endpoints["event_broker"] = production.pika_broker(settings.rabbitmq_url, settings.rabbitmq_queue)
     RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
     path = RUNTIME_DIR / f"endpoints-{settings.rasa_port}.yml"
     path.write_text(yaml.safe_dump(endpoints), "utf-8")
@@ -53,7 +61,10 @@ def _child_environment(settings: Settings) -> Dict[str, str]:
 
 def start_action_server(settings: Settings) -> subprocess.Popen:
     env = _child_environment(settings)
-    env["SANIC_HOST"] = "127.0.0.1"  # only the Rasa server calls it
+    env["SANIC_HOST"] = os.environ.get("ACTIONS_HOST", "127.0.0.1")  # only the Rasa server calls it
+    # Rasa keeps connections to the action server open; a shorter idle timeout here (Sanic's 5 s)
+    # closes them under Rasa's feet ("Cannot write to closing transport"): outlive its pool.
+    env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
     return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
 
@@ -64,7 +75,8 @@ def start_web_app(settings: Settings) -> subprocess.Popen:
 
 def rasa_command(settings: Settings, endpoints: Path, mode: str = "run") -> List[str]:
     command = [
-        _venv_bin("rasa"), mode, "--model", "models",
+        # Rasa's CLI with bot/rasa_speedups.py applied (same arguments as `rasa`)
+        sys.executable, "-m", "bot.rasa_server", mode, "--model", settings.model,
         "--port", str(settings.rasa_port),
         "--endpoints", str(endpoints), "--credentials", "credentials.yml",
     ]
@@ -194,3 +206,23 @@ def shell() -> int:
         return subprocess.call(rasa_command(settings, endpoints, mode="shell"), cwd=PROJECT_ROOT, env=_child_environment(settings))
     finally:
         _stop([actions])
+
+
+def serve(component: str) -> int:
+    """One process of the bot, in the foreground, configured exactly as `run` configures it: what
+    a container runs (deploy/docker-compose.yml, deploy/helm/): rasa | actions | web."""
+    settings = from_environment()
+    env = _child_environment(settings)
+    if component == "rasa":
+        command = rasa_command(settings, runtime_endpoints(settings))
+    elif component == "actions":
+        env["SANIC_HOST"] = os.environ.get("ACTIONS_HOST", "127.0.0.1")
+        env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
+        command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
+    elif component == "web":
+        command = [sys.executable, "-m", "bot.web"]
+    else:
+        raise SystemExit(f"unknown component {component!r}: rasa, actions or web")
+    os.chdir(PROJECT_ROOT)
+    os.execve(command[0], command, env)
+    return 0  # not reached

@@ -8,6 +8,12 @@
 | ACTION_SERVER_URL | http://127.0.0.1:$ACTIONS_PORT/webhook | where Rasa calls the actions |
 | RASA_AUTH_TOKEN | generated and printed (demo mode) | token for Rasa's HTTP API |
 | TRACKER_DB | var/rasa_tracker.db | SQLite file of the embedded tracker store |
+| TRACKER_STORE_URL | (none: the SQLite file above) | production tracker store, e.g. postgresql://user:pass@host:5432/rasa |
+| LOCK_STORE_URL | (none: in memory, one process) | Redis lock store shared by replicas and Sanic workers, e.g. redis://host:6379/1 |
+| LOCK_STORE_PREFIX | (none) | alphanumeric prefix of the lock keys, to share one Redis database |
+| SANIC_WORKERS | 1 | Rasa server worker processes (Rasa accepts more than 1 only with LOCK_STORE_URL) |
+| RASA_MODEL | models | model file or folder the Rasa server loads (the newest in a folder) |
+| RABBITMQ_URL, RABBITMQ_QUEUE | (none), rasa_events | event broker: every event to this RabbitMQ queue |
 """
 from __future__ import annotations
 
@@ -28,6 +34,13 @@ class Settings:
     auth_token: str
     auth_token_generated: bool
     tracker_db: str
+    tracker_store_url: str = ""
+    lock_store_url: str = ""
+    lock_store_prefix: str = ""
+    sanic_workers: int = 1
+    model: str = "models"
+    rabbitmq_url: str = ""
+    rabbitmq_queue: str = "rasa_events"
 
     @property
     def rasa_url(self) -> str:
@@ -45,4 +58,11 @@ def from_environment(env=os.environ) -> Settings:
         auth_token=token or secrets.token_urlsafe(24),
         auth_token_generated=not token,
         tracker_db=env.get("TRACKER_DB", "var/rasa_tracker.db"),
+        tracker_store_url=env.get("TRACKER_STORE_URL", ""),
+        lock_store_url=env.get("LOCK_STORE_URL", ""),
+        lock_store_prefix=env.get("LOCK_STORE_PREFIX", ""),
+        sanic_workers=int(env.get("SANIC_WORKERS", "1") or 1),
+        model=env.get("RASA_MODEL", "models"),
+        rabbitmq_url=env.get("RABBITMQ_URL", ""),
+        rabbitmq_queue=env.get("RABBITMQ_QUEUE", "rasa_events") or "rasa_events",
     )

@@ -2,9 +2,10 @@
 with an open case into the case's transcript: the messages a customer sends while waiting reach
 the agent live, on every channel, from every Rasa replica.
 
-It also forwards every event to RabbitMQ when RABBITMQ_URL is set (amqp://user:pass@host:5672/vhost,
+It also forwards every event to RabbitMQ when RABBITMQ_URL is set (amqp://user:pass@host:5672/,
 queue RABBITMQ_QUEUE, default `rasa_events`), using Rasa's own PikaEventBroker, so production keeps
-its event stream.
+its event stream. `publish_confirmed` lets the production tracker store (bot/tracker_store.py)
+wait for RabbitMQ's confirmation before a turn's reply goes out.
 
 Writes run in one background thread, in order: publishing never blocks the bot's event loop, and
 a handoff store that is down costs a logged warning, never a conversation.
@@ -16,7 +17,6 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Optional, Text
-from urllib.parse import unquote, urlparse
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
@@ -43,6 +43,16 @@ class HandoffRelayBroker(EventBroker):
     def publish(self, event: Dict[Text, Any]) -> None:
         if self._forward is not None:
             self._forward.publish(event)
+        self._copy_to_case(event)
+
+    async def publish_confirmed(self, event: Dict[Text, Any]) -> None:
+        from bot.tracker_store import publish_and_wait
+
+        self._copy_to_case(event)
+        if self._forward is not None:
+            await publish_and_wait(self._forward, [event])
+
+    def _copy_to_case(self, event: Dict[Text, Any]) -> None:
         if event.get("event") not in RELAYED_EVENTS or not event.get("sender_id"):
             return
         previous_bot = self._last_bot_event.get(event["sender_id"])
@@ -80,12 +90,8 @@ async def _rabbitmq_from_environment(event_loop) -> Optional[EventBroker]:
         return None
     from rasa.core.brokers.pika import PikaEventBroker
 
-    parsed = urlparse(url)
-    broker = PikaEventBroker(
-        host=parsed.hostname or "localhost", port=parsed.port or 5672,
-        username=unquote(parsed.username or "guest"), password=unquote(parsed.password or "guest"),
-        queues=[os.environ.get("RABBITMQ_QUEUE", "rasa_events")],
-        event_loop=event_loop or asyncio.get_event_loop(),
-    )
-    await broker.connect()
-    return broker
+    from bot.production import pika_broker
+
+    config = pika_broker(url, os.environ.get("RABBITMQ_QUEUE", "rasa_events"))
+    config.pop("type")
+    return await PikaEventBroker.from_endpoint_config(EndpointConfig(**config), event_loop or asyncio.get_event_loop())
