@@ -15,9 +15,8 @@ from bot.settings import from_environment
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 SERVICES = {"rasa-1", "rasa-2", "actions-1", "actions-2", "web", "nginx", "postgres", "redis", "rabbitmq"}
-# variables Rasa itself reads, and the handoff store's (issue 5, merged separately)
+# variables Rasa itself reads
 READ_BY_RASA = {"SANIC_WORKERS", "TICKET_LOCK_LIFETIME"}
-OTHER_ISSUES = {"HANDOFF_DATABASE_URL"}
 
 
 def _variables_in_code() -> set:
@@ -44,7 +43,7 @@ def test_compose_has_every_service(compose):
 
 
 def test_compose_variables_are_the_codes(compose):
-    known = _variables_in_code() | READ_BY_RASA | OTHER_ISSUES
+    known = _variables_in_code() | READ_BY_RASA
     for name, service in compose["services"].items():
         if name.startswith(("rasa", "actions", "web")):
             unknown = set(service["environment"]) - known
@@ -99,7 +98,7 @@ def test_helm_values_follow_rasas_chart_and_the_code():
     assert values["applicationSettings"]["port"] == 5005
     assert values["rasa-action-server"]["applicationSettings"]["port"] == 5055
     assert values["replicaCount"] >= 2
-    known = _variables_in_code() | READ_BY_RASA | OTHER_ISSUES | {"POSTGRES_PASSWORD", "RABBITMQ_PASSWORD"}
+    known = _variables_in_code() | READ_BY_RASA | {"POSTGRES_PASSWORD", "RABBITMQ_PASSWORD"}
     for env in (values["extraEnv"], values["rasa-action-server"]["extraEnv"]):
         names = {item["name"] for item in env}
         assert not names - known, names - known
