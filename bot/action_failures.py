@@ -1,0 +1,49 @@
+"""When the action server can't answer (down, too slow, answering garbage), Rasa 3.6 logs an error
+and the customer gets no reply at all. Applied at start-up (bot/rasa_server.py), a failed custom
+action says `utter_action_failed` instead: in the customer's language, with a button to a person.
+
+Form rejections (ActionExecutionRejection) are Rasa's normal flow and pass through. Rasa waits
+5 minutes for an action; here at most ACTION_TIMEOUT_S (default 20 s): the shop backend behind the
+actions gives up after SHOP_TIMEOUT_S (3 s) anyway.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any, List
+
+logger = logging.getLogger(__name__)
+FALLBACK_RESPONSE = "utter_action_failed"
+_applied = False
+
+
+def apply() -> None:
+    global _applied
+    if _applied:
+        return
+    from rasa.core.actions import action as rasa_action
+    from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction, create_bot_utterance
+    from rasa.shared.exceptions import RasaException
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT_S", "20"))
+    original_run = RemoteAction.run
+
+    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+        try:
+            return await original_run(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except (RasaException, asyncio.TimeoutError) as error:
+            logger.error("action %s failed (%s): the customer is offered a person", self.name(), type(error).__name__)
+            if self.name() == ActionSessionStart().name():
+                # Our session start only adds the channel's language and identity: start as Rasa does.
+                return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
+            message = await nlg.generate(FALLBACK_RESPONSE, tracker, output_channel.name())
+            if not message:
+                return []
+            message["utter_action"] = FALLBACK_RESPONSE
+            return [create_bot_utterance(message)]
+
+    RemoteAction.run = run
+    _applied = True
