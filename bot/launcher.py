@@ -36,10 +36,7 @@ def runtime_endpoints(settings: Settings) -> Path:
         Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
     if settings.lock_store_url:
         endpoints["lock_store"] = production.lock_store(settings.lock_store_url, settings.lock_store_prefix)
-    if settings.rabbitmq_url and "event_broker" not in endpoints:
-        # Until endpoints.yml names an event broker of its own (one that forwards to RabbitMQ
-        # itself when RABBITMQ_URL is set), Rasa's pika broker sends every event there.
-        endpoints["event_broker"] = production.pika_broker(settings.rabbitmq_url, settings.rabbitmq_queue)
+    # RABBITMQ_URL: endpoints.yml's event broker (the handoff relay) forwards every event there.
     RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
     path = RUNTIME_DIR / f"endpoints-{settings.rasa_port}.yml"
     path.write_text(yaml.safe_dump(endpoints), "utf-8")

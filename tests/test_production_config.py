@@ -36,7 +36,9 @@ def _endpoints(tmp_path, monkeypatch, env):
 def test_embedded_default_needs_no_outside_service(tmp_path, monkeypatch):
     endpoints = _endpoints(tmp_path, monkeypatch, {"TRACKER_DB": str(tmp_path / "t.db")})
     assert endpoints["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "t.db")}
-    assert "lock_store" not in endpoints and "event_broker" not in endpoints
+    assert "lock_store" not in endpoints
+    # The handoff relay only: it forwards to RabbitMQ only when RABBITMQ_URL is set (tests/handoff/test_relay.py).
+    assert endpoints["event_broker"] == {"type": "bot.handoff.relay.HandoffRelayBroker"}
 
 
 def test_production_endpoints_from_environment(tmp_path, monkeypatch):
@@ -46,20 +48,8 @@ def test_production_endpoints_from_environment(tmp_path, monkeypatch):
         "ACTION_SERVER_URL": "http://lb:5055/webhook"})
     assert endpoints["tracker_store"]["type"] == production.TRACKER_STORE_CLASS
     assert endpoints["lock_store"]["type"] == production.LOCK_STORE_CLASS and endpoints["lock_store"]["key_prefix"] == "aurora"
-    assert endpoints["event_broker"]["queues"] == ["q1"]
+    assert endpoints["event_broker"]["type"] == "bot.handoff.relay.HandoffRelayBroker"  # forwards to RABBITMQ_URL
     assert endpoints["action_endpoint"]["url"] == "http://lb:5055/webhook"
-
-
-def test_an_event_broker_in_endpoints_yml_wins(tmp_path, monkeypatch):
-    """Once endpoints.yml names its own broker (the handoff relay), RABBITMQ_URL is that broker's to use."""
-    original = launcher.PROJECT_ROOT
-    (tmp_path / "endpoints.yml").write_text("event_broker:\n  type: some.Relay\n")
-    monkeypatch.setattr(launcher, "PROJECT_ROOT", tmp_path)
-    try:
-        endpoints = _endpoints(tmp_path, monkeypatch, {"RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/%2F"})
-    finally:
-        monkeypatch.setattr(launcher, "PROJECT_ROOT", original)
-    assert endpoints["event_broker"] == {"type": "some.Relay"}
 
 
 def test_speedups_validate_like_rasa():
