@@ -3,6 +3,7 @@ a customer escalates over REST or the website's socket.io, the case holds the wh
 and context, the agent's replies reach the customer, hand back and resolve bring the bot back."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -131,7 +132,9 @@ def test_resolving_asks_for_a_rating_that_is_kept_with_the_case(hb, agent, sende
     assert case["id"] in [c["id"] for c in agent.cases("closed")]
 
 
-def test_the_website_customer_gets_the_agents_reply_live(hb, agent):
+@contextlib.contextmanager
+def website_customer(settle_s: float):
+    """A socket.io client like the widget: (client, session id, texts received so far)."""
     session_id = uuid.uuid4().hex
     received = []
     client = socketio.Client(reconnection=False)
@@ -139,8 +142,14 @@ def test_the_website_customer_gets_the_agents_reply_live(hb, agent):
     client.connect(f"http://127.0.0.1:{RASA_PORT}", socketio_path="/socket.io", transports=["polling"])
     try:
         client.emit("session_request", {"session_id": session_id})
-        time.sleep(0.5)
+        time.sleep(settle_s)
+        yield client, session_id, received
+    finally:
+        client.disconnect()
 
+
+def test_the_website_customer_gets_the_agents_reply_live(hb, agent):
+    with website_customer(settle_s=0.5) as (client, session_id, received):
         def say_and_wait(text: str, count: int) -> None:
             client.emit("user_uttered", {"message": text, "session_id": session_id, "customData": {"language": "es"}})
             wait_until(lambda: len(received) >= count)
@@ -160,24 +169,13 @@ def test_the_website_customer_gets_the_agents_reply_live(hb, agent):
         assert texts_by(case, "customer")[-1] == "<script>window.__xss=1</script> la M"  # stored as typed: the page renders text
         agent.ok("POST", f"/api/cases/{case['id']}/handback")
         wait_until(lambda: says("utter_handback", "es") in received)
-    finally:
-        client.disconnect()
 
 
 def test_a_message_sent_by_another_replica_reaches_the_socket_through_redis(hb):
-    session_id = uuid.uuid4().hex
-    received = []
-    client = socketio.Client(reconnection=False)
-    client.on("bot_uttered", lambda data: received.append(data.get("text")))
-    client.connect(f"http://127.0.0.1:{RASA_PORT}", socketio_path="/socket.io", transports=["polling"])
-    try:
-        client.emit("session_request", {"session_id": session_id})
-        time.sleep(1.0)
+    with website_customer(settle_s=1.0) as (_, session_id, received):
         other_replica = socketio.RedisManager(REDIS_URL, channel=SOCKETIO_CHANNEL, write_only=True)
         other_replica.emit("bot_uttered", {"text": "from the other replica"}, room=session_id)
         wait_until(lambda: "from the other replica" in received)
-    finally:
-        client.disconnect()
 
 
 def wait_until(condition, timeout: float = 20) -> None:

@@ -37,14 +37,14 @@ async def open_or_find_case(
 ) -> Intake:
     now = now or time.time()
     accounts = Accounts(store.engine)
+    online = await asyncio.to_thread(accounts.online_agents, config.agent_online_s, now)
     existing = await asyncio.to_thread(store.open_case_of, conversation_id)
     if existing is None:
         case = await _open_case(store, backend, policy, config, conversation_id, events, slots, latest_intent,
-                                whatsapp_phone, now, today or date.today(), accounts)
+                                whatsapp_phone, now, today or date.today(), online)
         new = True
     else:
         case, new = existing, False
-    online = await asyncio.to_thread(accounts.online_agents, config.agent_online_s, now)
     waiting = await asyncio.to_thread(store.cases, WAITING)
     handle_s = hours.handle_seconds(config, await asyncio.to_thread(store.recent_handle_times))
     position = triage.queue_position(case["id"], waiting, now)
@@ -55,7 +55,7 @@ async def open_or_find_case(
 
 
 async def _open_case(store, backend, policy, config, conversation_id, events, slots, latest_intent,
-                     whatsapp_phone, now, today, accounts) -> Dict[str, Any]:
+                     whatsapp_phone, now, today, online: int) -> Dict[str, Any]:
     found = await lookups.customer_and_lookups(
         backend, policy, today, customer_id=slots.get("customer_id"), whatsapp_phone=whatsapp_phone,
         order_id=slots.get("order_id"),
@@ -72,7 +72,6 @@ async def _open_case(store, backend, policy, config, conversation_id, events, sl
     language = slots.get("language") or "es"
     channel = context.latest_channel(events)
     in_hours = hours.is_open(config, now)
-    online = await asyncio.to_thread(accounts.online_agents, config.agent_online_s, now)
     order = found["lookups"].get("order")
     case_context = {
         "slots": context.agent_slots(slots),

@@ -41,9 +41,8 @@ def reason_for(latest_intent: Optional[str], responses_before: Iterable[str]) ->
     if latest_intent == "complaint":
         return "complaint"
     for response in responses_before:
-        for prefix, reason in REASON_OF_RESPONSE.items():
-            if response == prefix:
-                return reason
+        if response in REASON_OF_RESPONSE:
+            return REASON_OF_RESPONSE[response]
     return "customer_request"
 
 
