@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.trust import verified_customer_id
 from bot.shop.backend import BackendUnavailable, OrderNotChangeable
 from bot.shop.factory import shop_backend, shop_policy
 from bot.shop.formatting import money
@@ -28,7 +29,7 @@ class ActionConfirmPending(Action):
             return CLEAR
         try:
             order = await verified_order(shop_backend(), tracker.get_slot("order_id"), contact=tracker.get_slot("contact"),
-                                         customer_id=tracker.get_slot("customer_id"))
+                                         customer_id=verified_customer_id(tracker))
             if order is None:  # the slots changed since the proposal: start over
                 dispatcher.utter_message(response="utter_how_can_i_help")
             elif pending == "start_return":

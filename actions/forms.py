@@ -7,6 +7,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.interfaces import Action
 from rasa_sdk.types import DomainDict
 
+from actions.trust import verified_customer_id
 from bot.shop.backend import BackendUnavailable
 from bot.shop.factory import shop_backend
 from bot.shop.formatting import short_day
@@ -45,16 +46,26 @@ class ValidateOrderForm(FormValidationAction):
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
         slots = ["order_id"]
-        if not tracker.get_slot("customer_id"):
+        if not verified_customer_id(tracker):
             slots.append("contact")
         if tracker.get_slot("order_topic") == "change_address":
             slots.append("new_address")
         return slots
 
     def validate_order_id(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = _latest_text(tracker, value)
+        if order_number_in(text) is None and not any(c.isdigit() for c in str(text)):
+            # "ok", "no lo sé", "I don't have it": no number at all, so say where else to find it
+            dispatcher.utter_message(response="utter_order_id_other_ways")
+            return {"order_id": None}
         return _validated("order_id", order_number_in, "utter_invalid_order_id", value, dispatcher, tracker)
 
     def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = _latest_text(tracker, value)
+        if contact_in(text) is None and order_number_in(text):
+            # "sorry, wrong one, it's order 100503": the order number was replaced (from_entity);
+            # the contact is simply asked again, without calling the correction a mistake
+            return {"contact": None}
         return _validated("contact", contact_in, "utter_invalid_contact", value, dispatcher, tracker)
 
     def validate_new_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -75,7 +86,7 @@ class ActionAskOrderId(Action):
         return "action_ask_order_id"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        customer_id = tracker.get_slot("customer_id")
+        customer_id = verified_customer_id(tracker)
         orders = []
         if customer_id:
             try:

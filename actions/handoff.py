@@ -2,7 +2,7 @@
 over again, and the customer's rating. The case itself is built in bot/handoff/intake.py."""
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, FollowupAction, SlotSet
@@ -11,6 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.trust import verified_customer_id, whatsapp_number
 from bot.handoff import hours
 from bot.handoff.csat import score_in
 from bot.handoff.intake import open_or_find_case
@@ -25,10 +26,9 @@ logger = logging.getLogger(__name__)
 CHANNELS_THAT_REACH_BACK = {"whatsapp"}
 
 
-def _whatsapp_phone(tracker: Tracker) -> Optional[str]:
-    if tracker.get_latest_input_channel() != "whatsapp":
-        return None
-    return tracker.get_slot("contact")
+def _verified_slots(tracker: Tracker) -> Dict[str, Any]:
+    """The slots for the case, with the customer id only when its proof holds."""
+    return {**tracker.current_slot_values(), "customer_id": verified_customer_id(tracker)}
 
 
 class ActionHandoff(Action):
@@ -44,9 +44,9 @@ class ActionHandoff(Action):
         try:
             intake = await open_or_find_case(
                 store=default_store(), backend=shop_backend(), policy=shop_policy(), config=support_config(),
-                conversation_id=tracker.sender_id, events=tracker.events, slots=tracker.current_slot_values(),
+                conversation_id=tracker.sender_id, events=tracker.events, slots=_verified_slots(tracker),
                 latest_intent=(tracker.latest_message.get("intent") or {}).get("name"),
-                whatsapp_phone=_whatsapp_phone(tracker),
+                whatsapp_phone=whatsapp_number(tracker),
             )
         except SQLAlchemyError as error:
             # Only the error's type: its text can carry the customer's data (bound parameters).

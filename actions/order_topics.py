@@ -14,7 +14,7 @@ from bot.shop import formatting
 from bot.shop.backend import OrderNotChangeable
 from bot.shop.factory import shop_backend, shop_policy
 from bot.shop.model import NOT_YET_SHIPPED, Order
-from bot.shop.returns import damaged_item_terms, order_eligibility, refund_expectation
+from bot.shop.returns import damaged_item_terms, missing_parcel_investigation_from, order_eligibility, refund_expectation
 
 CHANNELS_WITH_PHOTOS = {"socketio", "whatsapp"}
 
@@ -124,8 +124,17 @@ async def invoice(reply: Reply, order: Order) -> List[EventType]:
 
 async def damaged(reply: Reply, order: Order) -> List[EventType]:
     terms = damaged_item_terms(shop_policy(), order, reply.today)
+    status = reply.word(f"utter_status_word_{order.status}")
+    if order.delivered_on is None:
+        # Only a delivery date makes a report window: any other state is said as it is.
+        reply.say("utter_damaged_not_delivered", order_id=order.id, status=status)
+        return []
+    if terms.report_by is None:  # delivered, then cancelled or the like: a person decides
+        reply.say("utter_order_needs_person", order_id=order.id, status=status)
+        return []
     if not terms.within_report_window:
-        reply.say("utter_damaged_too_late", order_id=order.id)
+        reply.say("utter_damaged_too_late", order_id=order.id, delivered_on=reply.day(order.delivered_on),
+                  report_by=reply.day(terms.report_by))
         return []
     incident = await shop_backend().open_incident(order.customer_id, order.id, "damaged or wrong item reported to the bot", reply.today)
     reply.say("utter_damaged_incident_opened", incident_id=incident.id, order_id=order.id)
@@ -134,7 +143,52 @@ async def damaged(reply: Reply, order: Order) -> List[EventType]:
     return []
 
 
+async def payment(reply: Reply, order: Order) -> List[EventType]:
+    """The order's payment as the shop's records have it: still pending, or received."""
+    values = dict(order_id=order.id, total=reply.money(order.total_eur),
+                  method=reply.word(f"utter_payment_word_{order.payment}") or order.payment)
+    if order.status == "pending_payment":
+        reply.say("utter_order_payment_pending", **values)
+    elif order.status == "cancelled":
+        reply.say("utter_order_status_cancelled", order_id=order.id)
+    else:
+        reply.say("utter_order_payment_received", placed_on=reply.day(order.placed_on), **values)
+    return []
+
+
+async def not_received(reply: Reply, order: Order) -> List[EventType]:
+    """"Tracking says delivered, but nothing's here": the carrier's proof, where to look, and a
+    person from the shop's waiting day on. Not delivered yet: its real status instead."""
+    if order.delivered_on is None:
+        return await order_status(reply, order)
+    investigate_from = missing_parcel_investigation_from(shop_policy(), order)
+    values = dict(order_id=order.id, carrier=order.carrier or "", tracking_number=order.tracking_number or "",
+                  tracking_url=formatting.tracking_url(order.carrier, order.tracking_number),
+                  delivered_on=reply.day(order.delivered_on), investigate_from=reply.day(investigate_from))
+    if investigate_from is not None and reply.today >= investigate_from:
+        reply.say("utter_not_received_investigate", **values)
+    else:
+        reply.say("utter_not_received_wait", **values)
+    return []
+
+
+async def case_state(reply: Reply, order: Order) -> List[EventType]:
+    """How this order's incidents and returns are going, from the shop's records."""
+    incidents = [i for i in await shop_backend().incidents_of(order.customer_id) if i.order_id == order.id]
+    returns = await shop_backend().returns_for(order.id)
+    for incident in sorted(incidents, key=lambda i: i.opened_on):
+        reply.say(f"utter_case_incident_{incident.status}", incident_id=incident.id, order_id=order.id,
+                  opened_on=reply.day(incident.opened_on))
+    for record in sorted(returns, key=lambda r: r.opened_on):
+        reply.say(f"utter_case_return_{record.status}", rma=record.rma, order_id=order.id,
+                  opened_on=reply.day(record.opened_on))
+    if not incidents and not returns:
+        reply.say("utter_case_none_for_order", order_id=order.id)
+    return []
+
+
 HANDLERS = {
     "status": order_status, "return": return_eligibility, "refund": refund_status, "cancel": cancel,
     "change_address": change_address, "invoice": invoice, "damaged": damaged,
+    "not_received": not_received, "case": case_state, "payment": payment,
 }

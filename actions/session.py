@@ -6,6 +6,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.languages import project_languages
+from actions.trust import remember_customer, whatsapp_number
 from bot.shop.customer_token import customer_id_from
 
 
@@ -35,10 +36,32 @@ class ActionSessionStart(Action):
         # they are, so the order form won't ask for their email. Forged or expired: ignored.
         customer_id = customer_id_from(metadata.get("customer_token"), os.environ.get("SHOP_SIGNING_SECRET"))
         if customer_id:
-            events.append(SlotSet("customer_id", customer_id))
-        # WhatsApp vouches for the sender's number: the order form won't ask for a contact.
-        whatsapp = metadata.get("whatsapp")
-        if isinstance(whatsapp, dict) and whatsapp.get("phone"):
-            events.append(SlotSet("contact", whatsapp["phone"]))
+            events += remember_customer(tracker, customer_id)
+        # WhatsApp vouches for the sender's number (never what a client's metadata claims): the
+        # order form won't ask for a contact.
+        phone = whatsapp_number(tracker)
+        if phone:
+            events.append(SlotSet("contact", phone))
         events.append(ActionExecuted("action_listen"))
         return events
+
+
+class ActionGreet(Action):
+    """Hello once per session: a customer who greets after the widget's own greeting (or twice)
+    is asked how to help instead of hearing the introduction again."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        greeted = False
+        for event in reversed(tracker.events):
+            if event.get("event") == "session_started":
+                break
+            if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_greet":
+                greeted = True
+                break
+        dispatcher.utter_message(response="utter_how_can_i_help" if greeted else "utter_greet")
+        return []

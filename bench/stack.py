@@ -138,7 +138,8 @@ def delete_queue(queue: str) -> None:
 def _env(**overrides: str) -> Dict[str, str]:
     env = dict(os.environ)
     env.update(PYTHONPATH=str(PROJECT_ROOT), RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-               RASA_AUTH_TOKEN=TOKEN, SHOP_SIGNING_SECRET="bench-signing-secret-long-enough-for-hs256")
+               RASA_AUTH_TOKEN=TOKEN, SHOP_SIGNING_SECRET="bench-signing-secret-long-enough-for-hs256",
+               ACTION_SERVER_SECRET="bench-action-server-secret-not-for-production")
     env.update({k: v for k, v in overrides.items() if v is not None})
     return env
 
@@ -212,7 +213,7 @@ def wait_for(urls: List[str], processes: List[Process], timeout: float = 300, in
 
 
 def action_server(port: int, workdir: Path, **env: str) -> Process:
-    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    command = [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)]
     return spawn(f"actions-{port}", command, _env(SANIC_HOST="127.0.0.1", SANIC_KEEP_ALIVE_TIMEOUT="75", **env), workdir)
 
 
@@ -236,6 +237,7 @@ def rasa_server(port: int, action_url: str, workdir: Path, model: str = "models"
             config["tracker_store"]["type"] = "SQL"
         endpoints.write_text(yaml.safe_dump(config))
         command = [str(Path(sys.executable).parent / "rasa")] + command[3:]
+        command += ["--auth-token", TOKEN]  # plain rasa takes it only on the command line
     return spawn(f"rasa-{port}", command, full_env, workdir)
 
 

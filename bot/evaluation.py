@@ -1,9 +1,13 @@
-"""`make eval`: how well the bot understands, per language, on the held-out test split.
+"""`make eval`: how well the bot understands, per language, on two held-out test splits.
 
 Trains our pipeline (config.yml) and Rasa's stock `rasa init` pipeline (tests/eval/stock_config.yml)
-on the same data, parses every example of tests/nlu/<lang>.yml with each model, and reports per
+on the same data, parses every example of both splits with each model, and reports per split and
 language: intent accuracy and macro-F1, FAQ answer selection accuracy, language identification
-accuracy, training time. Writes reports/eval.json and reports/eval.md.
+accuracy, expected calibration error, the share answered wrongly with a confidence at or above
+the fallback threshold, training time. Writes reports/eval.json and reports/eval.md.
+
+The splits: `own` (tests/nlu/<lang>.yml, written like the training data) and `style-shifted`
+(tests/nlu/shifted/<lang>.yml, written from other personas, lengths and registers).
 
 It also writes reports/eval.html, the page for editors (bot/editor/report.py): our model's
 figures per language and per intent as `rasa test nlu` computes them, a confusion matrix per
@@ -25,27 +29,57 @@ from bot.nlu.training_files import examples_in_file
 from bot.settings import PROJECT_ROOT
 
 TEST_DIR = PROJECT_ROOT / "tests" / "nlu"
+SPLITS = {"own": TEST_DIR, "style-shifted": TEST_DIR / "shifted"}
+CALIBRATION_BINS = 10
 REPORT_DIR = PROJECT_ROOT / "reports"
 STOCK_CONFIG = PROJECT_ROOT / "tests" / "eval" / "stock_config.yml"
 EVAL_MODELS = PROJECT_ROOT / "var" / "eval_models"
 
 
-def load_test_split() -> Dict[str, List[Tuple[str, str]]]:
-    """language -> [(intent or faq/<key>, text)] from tests/nlu/<language>.yml."""
-    return {path.stem: list(examples_in_file(path)) for path in sorted(TEST_DIR.glob("*.yml"))}
+def load_test_split(directory: Path = TEST_DIR) -> Dict[str, List[Tuple[str, str]]]:
+    """language -> [(intent or faq/<key>, text)] from <directory>/<language>.yml."""
+    return {path.stem: list(examples_in_file(path)) for path in sorted(Path(directory).glob("*.yml"))}
 
 
 def macro_f1(gold: List[str], predicted: List[str]) -> float:
-    labels = sorted(set(gold))
-    scores = []
-    for label in labels:
-        tp = sum(1 for g, p in zip(gold, predicted) if g == label and p == label)
-        fp = sum(1 for g, p in zip(gold, predicted) if g != label and p == label)
-        fn = sum(1 for g, p in zip(gold, predicted) if g == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-    return sum(scores) / len(scores) if scores else 0.0
+    """scikit-learn's macro-F1 over the labels of the gold standard."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0)) if gold else 0.0
+
+
+def fallback_threshold(config_path: Path = PROJECT_ROOT / "config.yml") -> float:
+    """The FallbackClassifier's threshold in config.yml: below it the bot asks "did you mean…?"."""
+    import yaml
+
+    config = yaml.safe_load(config_path.read_text("utf-8")) or {}
+    for component in config.get("pipeline") or []:
+        if component.get("name") == "FallbackClassifier":
+            return float(component.get("threshold", 0.3))
+    return 0.3
+
+
+def calibration_error(confidences: List[float], correct: List[bool], bins: int = CALIBRATION_BINS) -> float:
+    """Expected calibration error: |accuracy - mean confidence| per confidence bin, weighted by
+    the bin's share of the messages (0 = a confidence of 0.8 is right 80 % of the time)."""
+    total, error = len(confidences), 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        members = [i for i, c in enumerate(confidences) if low < c <= high or (b == 0 and c == 0)]
+        if members:
+            accuracy = sum(correct[i] for i in members) / len(members)
+            confidence = sum(confidences[i] for i in members) / len(members)
+            error += len(members) / total * abs(accuracy - confidence)
+    return error
+
+
+def answered_with(parse: dict) -> Tuple[str, float]:
+    """What the bot would act on and how sure it was: the top intent (the FAQ key for faq) and
+    its confidence, looking past nlu_fallback to the intent it overrode."""
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    top = ranking[0] if ranking else (parse.get("intent") or {})
+    intent, faq, _ = predicted_labels({**parse, "intent": top})
+    return (faq or intent), float(top.get("confidence") or 0.0)
 
 
 def predicted_labels(parse: dict) -> Tuple[str, str, str]:
@@ -61,10 +95,13 @@ def predicted_labels(parse: dict) -> Tuple[str, str, str]:
     return intent, faq, language
 
 
-def score(examples: Dict[str, List[Tuple[str, str]]], parses: Dict[str, List[dict]]) -> dict:
+def score(examples: Dict[str, List[Tuple[str, str]]], parses: Dict[str, List[dict]], threshold: float = 0.3) -> dict:
     """Per-language figures from gold examples and the model's parse results."""
     report = {}
     for language, items in examples.items():
+        answers = [answered_with(p) for p in parses[language]]
+        right = [answer == (gold if gold.startswith("faq/") else gold.split("/")[0]) for (gold, _), (answer, _) in zip(items, answers)]
+        acted_on = [p.get("intent", {}).get("name") != "nlu_fallback" and c >= threshold for p, (_, c) in zip(parses[language], answers)]
         gold_intents, predicted_intents, faq_hits, faq_total, language_hits = [], [], 0, 0, 0
         misclassified = []
         detects_language = any(predicted_labels(p)[2] for p in parses[language])
@@ -90,6 +127,9 @@ def score(examples: Dict[str, List[Tuple[str, str]]], parses: Dict[str, List[dic
             "faq_selection_accuracy": faq_hits / faq_total if faq_total else None,
             # None when the pipeline has no language detection at all (Rasa's stock one)
             "language_id_accuracy": language_hits / len(items) if detects_language else None,
+            "expected_calibration_error": calibration_error([c for _, c in answers], right),
+            # answered (not "did you mean…?"), and wrongly: the mistakes a customer notices
+            "wrong_and_confident": sum(a and not r for a, r in zip(acted_on, right)) / len(items),
             "per_intent_recall": {k: v[0] / v[1] for k, v in sorted(per_intent.items())},
             "misclassified": misclassified,
         }
@@ -117,10 +157,16 @@ def train(config: Path, output: Path) -> Tuple[Path, float]:
     return output / f"{config.stem}.tar.gz", time.monotonic() - started
 
 
-def evaluate(config: Path, examples) -> dict:
+def load_splits() -> Dict[str, Dict[str, List[Tuple[str, str]]]]:
+    return {name: load_test_split(directory) for name, directory in SPLITS.items()}
+
+
+def evaluate(config: Path, splits) -> dict:
     model, seconds = train(config, EVAL_MODELS)
-    parses = asyncio.run(_parse_all(model, examples))
-    return {"train_seconds": round(seconds, 1), "languages": score(examples, parses), "model_path": str(model)}
+    threshold = fallback_threshold(config)
+    scored = {name: score(examples, asyncio.run(_parse_all(model, examples)), threshold) for name, examples in splits.items()}
+    return {"train_seconds": round(seconds, 1), "fallback_threshold": threshold, "splits": scored,
+            "languages": scored["own"], "model_path": str(model)}
 
 
 def editor_report(model: Path) -> Path:
@@ -144,29 +190,37 @@ def editor_report(model: Path) -> Path:
     return page
 
 
+def _figure(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
 def markdown(results: Dict[str, dict]) -> str:
-    lines = ["# NLU evaluation (held-out test split, tests/nlu/)", ""]
-    lines.append("| pipeline | language | examples | intent accuracy | intent macro-F1 | FAQ selection | language id | training |")
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines = ["# NLU evaluation (held-out test splits: tests/nlu/ and tests/nlu/shifted/)", ""]
+    lines.append("| pipeline | split | language | examples | intent accuracy | intent macro-F1 | FAQ selection | "
+                 "language id | calibration error | wrong & confident | training |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, result in results.items():
-        for language, figures in result["languages"].items():
-            faq, language_id = figures["faq_selection_accuracy"], figures["language_id_accuracy"]
-            lines.append(
-                f"| {name} | {language} | {figures['examples']} | {figures['intent_accuracy']:.3f} | "
-                f"{figures['intent_macro_f1']:.3f} | {'-' if faq is None else f'{faq:.3f}'} | "
-                f"{'-' if language_id is None else f'{language_id:.3f}'} | {result['train_seconds']} s |"
-            )
+        for split, languages in result["splits"].items():
+            for language, figures in languages.items():
+                lines.append(
+                    f"| {name} | {split} | {language} | {figures['examples']} | {figures['intent_accuracy']:.3f} | "
+                    f"{figures['intent_macro_f1']:.3f} | {_figure(figures['faq_selection_accuracy'])} | "
+                    f"{_figure(figures['language_id_accuracy'])} | {figures['expected_calibration_error']:.3f} | "
+                    f"{figures['wrong_and_confident']:.3f} | {result['train_seconds']} s |"
+                )
     ours = results.get("ours")
     if ours:
-        lines += ["", "## Misclassified by our pipeline", ""]
-        for language, figures in ours["languages"].items():
-            for miss in figures["misclassified"]:
-                lines.append(f"- `{language}` {miss['text']!r}: expected `{miss['expected']}`, got `{miss['predicted']}`")
+        lines += ["", f"Wrong & confident: answered wrongly with a confidence of at least the fallback threshold "
+                      f"({ours['fallback_threshold']}).", "", "## Misclassified by our pipeline", ""]
+        for split, languages in ours["splits"].items():
+            for language, figures in languages.items():
+                for miss in figures["misclassified"]:
+                    lines.append(f"- `{split}` `{language}` {miss['text']!r}: expected `{miss['expected']}`, got `{miss['predicted']}`")
     return "\n".join(lines) + "\n"
 
 
 def main(skip_stock: bool = False) -> int:
-    examples = load_test_split()
+    examples = load_splits()
     results = {"ours": evaluate(PROJECT_ROOT / "config.yml", examples)}
     REPORT_DIR.mkdir(exist_ok=True)
     page = editor_report(Path(results["ours"]["model_path"]))

@@ -18,16 +18,21 @@ from typing import Dict, List
 import yaml
 
 from bot import production, web
+from bot.security import shared_secret
 from bot.settings import PROJECT_ROOT, Settings, from_environment
 
 RUNTIME_DIR = PROJECT_ROOT / "var" / "run"
 READY_TIMEOUT_S = 180
+MAX_REQUEST_BYTES = 1024 * 1024
 
 
 def runtime_endpoints(settings: Settings) -> Path:
     """endpoints.yml with this run's action server URL and tracker database."""
     endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text("utf-8")) or {}
-    endpoints.setdefault("action_endpoint", {})["url"] = settings.action_server_url
+    action_endpoint = endpoints.setdefault("action_endpoint", {})
+    action_endpoint["url"] = settings.action_server_url
+    # The action server answers only calls that carry the shared secret (bot/action_server.py).
+    action_endpoint["headers"] = {shared_secret.HEADER: settings.action_secret}
     store = endpoints.get("tracker_store") or {}
     if settings.tracker_store_url:
         endpoints["tracker_store"] = production.tracker_store(settings.tracker_store_url)
@@ -39,6 +44,8 @@ def runtime_endpoints(settings: Settings) -> Path:
     # RABBITMQ_URL: endpoints.yml's event broker (the handoff relay) forwards every event there.
     RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
     path = RUNTIME_DIR / f"endpoints-{settings.rasa_port}.yml"
+    path.touch(mode=0o600)
+    path.chmod(0o600)  # it holds the action server's secret
     path.write_text(yaml.safe_dump(endpoints), "utf-8")
     return path
 
@@ -50,9 +57,12 @@ def _venv_bin(name: str) -> str:
 def _child_environment(settings: Settings) -> Dict[str, str]:
     env = dict(os.environ)
     env["RASA_AUTH_TOKEN"] = settings.auth_token  # the console talks to Rasa's API with it
+    env[shared_secret.SECRET_VARIABLE] = settings.action_secret  # the actions check Rasa's calls with it
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Sanic reads SANIC_* variables: no request body over 1 MB (its default is 100 MB).
+    env.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_REQUEST_BYTES))
     return env
 
 
@@ -62,8 +72,11 @@ def start_action_server(settings: Settings) -> subprocess.Popen:
     # Rasa keeps connections to the action server open; a shorter idle timeout here (Sanic's 5 s)
     # closes them under Rasa's feet ("Cannot write to closing transport"): outlive its pool.
     env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
-    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
-    return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+    return subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=env)
+
+
+def action_server_command(settings: Settings) -> List[str]:
+    return [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(settings.actions_port)]
 
 
 def start_web_app(settings: Settings) -> subprocess.Popen:
@@ -79,7 +92,8 @@ def rasa_command(settings: Settings, endpoints: Path, mode: str = "run") -> List
     ]
     if mode == "run":
         # The HTTP API can read and rewrite every conversation: never without a token.
-        command += ["--enable-api", "--auth-token", settings.auth_token, "--interface", settings.host]
+        # bot.rasa_server adds --auth-token from RASA_AUTH_TOKEN inside the process: not in `ps`.
+        command += ["--enable-api", "--interface", settings.host]
     return command
 
 
@@ -209,13 +223,16 @@ def serve(component: str) -> int:
     """One process of the bot, in the foreground, configured exactly as `run` configures it: what
     a container runs (deploy/docker-compose.yml, deploy/helm/): rasa | actions | web."""
     settings = from_environment()
+    if settings.action_secret_generated and component in ("rasa", "actions"):
+        raise SystemExit(f"Set {shared_secret.SECRET_VARIABLE} (at least 16 characters, the same for the Rasa "
+                         "and action servers): the action server only answers calls that carry it.")
     env = _child_environment(settings)
     if component == "rasa":
         command = rasa_command(settings, runtime_endpoints(settings))
     elif component == "actions":
         env["SANIC_HOST"] = os.environ.get("ACTIONS_HOST", "127.0.0.1")
         env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
-        command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
+        command = action_server_command(settings)
     elif component == "web":
         command = [sys.executable, "-m", "bot.web"]
     else:

@@ -2,9 +2,19 @@
 bot.action_failures applied first. The launcher starts the Rasa server this way; arguments are exactly `rasa`'s."""
 from __future__ import annotations
 
+import os
 import sys
 
 from bot import action_failures, rasa_speedups
+
+
+def with_token_from_environment(argv: list, env=os.environ) -> list:
+    """The HTTP API's token comes from RASA_AUTH_TOKEN, never from the command line, where any
+    user of the machine could read it (`ps`). Rasa itself only takes --auth-token, so it is added
+    here, inside this process, after the command line was already set."""
+    if "--enable-api" in argv and "--auth-token" not in argv and env.get("RASA_AUTH_TOKEN"):
+        return argv + ["--auth-token", env["RASA_AUTH_TOKEN"]]
+    return argv
 
 
 def main() -> None:
@@ -13,6 +23,7 @@ def main() -> None:
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
+    sys.argv[:] = with_token_from_environment(sys.argv)
     rasa_main()
 
 

@@ -7,6 +7,7 @@
 | ACTIONS_PORT | 5055 | action server (always on 127.0.0.1 unless ACTION_SERVER_URL points elsewhere) |
 | ACTION_SERVER_URL | http://127.0.0.1:$ACTIONS_PORT/webhook | where Rasa calls the actions |
 | RASA_AUTH_TOKEN | generated and printed (demo mode) | token for Rasa's HTTP API |
+| ACTION_SERVER_SECRET | generated per run by `make run` | shared by the Rasa and action servers: the action server refuses calls without it (at least 16 characters; required by `bot serve`) |
 | TRACKER_DB | var/rasa_tracker.db | SQLite file of the embedded tracker store |
 | TRACKER_STORE_URL | (none: the SQLite file above) | production tracker store, e.g. postgresql://user:pass@host:5432/rasa |
 | LOCK_STORE_URL | (none: in memory, one process) | Redis lock store shared by replicas and Sanic workers, e.g. redis://host:6379/1 |
@@ -21,6 +22,8 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.security.shared_secret import action_server_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +44,8 @@ class Settings:
     model: str = "models"
     rabbitmq_url: str = ""
     rabbitmq_queue: str = "rasa_events"
+    action_secret: str = ""
+    action_secret_generated: bool = False
 
     @property
     def rasa_url(self) -> str:
@@ -50,6 +55,7 @@ class Settings:
 def from_environment(env=os.environ) -> Settings:
     actions_port = int(env.get("ACTIONS_PORT", "5055"))
     token = env.get("RASA_AUTH_TOKEN", "")
+    action_secret = action_server_secret(env)
     return Settings(
         host=env.get("BOT_HOST", "127.0.0.1"),
         rasa_port=int(env.get("RASA_PORT", "5005")),
@@ -65,4 +71,6 @@ def from_environment(env=os.environ) -> Settings:
         model=env.get("RASA_MODEL", "models"),
         rabbitmq_url=env.get("RABBITMQ_URL", ""),
         rabbitmq_queue=env.get("RABBITMQ_QUEUE", "rasa_events") or "rasa_events",
+        action_secret=action_secret or secrets.token_urlsafe(32),
+        action_secret_generated=not action_secret,
     )

@@ -22,10 +22,10 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.limits import MAX_MESSAGE_LENGTH, MetadataTooLarge, client_metadata, sender_problem
+
 logger = logging.getLogger(__name__)
 
-MAX_SENDER_LENGTH = 200
-MAX_MESSAGE_LENGTH = 20_000
 MAX_MESSAGE_ID_LENGTH = 128
 
 
@@ -55,8 +55,9 @@ class ValidatingRestInput(RestInput):
         sender = _body(request).get("sender")
         if isinstance(sender, int) and not isinstance(sender, bool):
             sender = str(sender)
-        if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
-            raise BadRequest(f"'sender' must be a non-empty string of at most {MAX_SENDER_LENGTH} characters.")
+        problem = sender_problem(sender)
+        if problem:
+            raise BadRequest(f"'sender' {problem}.")
         return sender
 
     def _extract_message(self, request: Request) -> Optional[Text]:
@@ -68,10 +69,16 @@ class ValidatingRestInput(RestInput):
         return message
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
-        metadata = _body(request).get("metadata")
-        if metadata is not None and not isinstance(metadata, dict):
+        try:
+            return client_metadata(_body(request).get("metadata"), request.remote_addr or request.ip)
+        except MetadataTooLarge as error:
+            raise TooLong(f"'metadata' {error}.".replace("metadata ", "", 1))
+        except ValueError:
             raise BadRequest("'metadata', when given, must be a JSON object.")
-        return metadata
+
+    def _extract_input_channel(self, request: Request) -> Text:
+        # Always this channel: a client must not pass itself off as WhatsApp (whose number is trusted).
+        return self.name()
 
     def _extract_message_id(self, request: Request) -> Optional[Text]:
         message_id = _body(request).get("message_id")

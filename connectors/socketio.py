@@ -11,19 +11,31 @@ With several Rasa replicas, SOCKETIO_REDIS_URL (redis://host:6379/0) shares the 
 through Redis (python-socketio's AsyncRedisManager): a message sent in a conversation by any
 replica, such as an agent's reply arriving through the HTTP API, reaches the replica that holds
 the customer's socket. SOCKETIO_REDIS_CHANNEL names the pub/sub channel (default aurora-socketio).
+
+The limits of connectors/limits.py apply here as on REST: a frame is at most 64 KB, a session id
+that looks like a phone number (a WhatsApp conversation) is refused, metadata loses the keys only
+the server sets, and a message over MAX_MESSAGE_LENGTH gets `utter_message_too_long` in the
+page's language instead of reaching the NLU.
 """
 from __future__ import annotations
 
+import json
+import uuid
 import logging
 import os
-from typing import Any, Awaitable, Callable, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncRedisManager
 
+from bot.languages import default_language, project_languages
+from bot.responses import domain_response_text
 from bot.web import allowed_origins
+from connectors.limits import MAX_MESSAGE_LENGTH, client_metadata, sender_problem
+
+MAX_FRAME_BYTES = 64 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +50,8 @@ class AllowedOriginsSocketIOInput(SocketIOInput):
         origins = list(allowed_origins())
         # Read at every request by engine.io (python-engineio 4.7: Server.handle_request).
         self.sio.eio.cors_allowed_origins = origins
+        self.sio.eio.max_http_buffer_size = MAX_FRAME_BYTES
+        self._checked_handlers(on_new_message)
         redis_url = os.environ.get("SOCKETIO_REDIS_URL")
         if redis_url:
             # Swapped in before any socket connects: the server initialises its manager on the first.
@@ -47,3 +61,54 @@ class AllowedOriginsSocketIOInput(SocketIOInput):
             logger.info("socket.io rooms are shared through Redis")
         logger.info("socket.io accepts pages from: %s", ", ".join(origins))
         return blueprint
+
+    def _checked_handlers(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Rasa's session_request and message handlers, with the channel limits checked first
+        (python-socketio keeps one handler per event: these replace Rasa's)."""
+        sio = self.sio
+
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            session_id = (data or {}).get("session_id") or uuid.uuid4().hex
+            if sender_problem(session_id):
+                session_id = uuid.uuid4().hex  # a fresh conversation instead of someone else's
+            if self.session_persistence:
+                sio.enter_room(sid, session_id)
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not isinstance(data, dict):
+                return
+            sender_id = data.get("session_id") if self.session_persistence else sid
+            if sender_problem(sender_id):
+                logger.warning("socket.io: a message with an unusable session id was ignored")
+                return
+            try:
+                metadata = data.get(self.metadata_key) or {}
+                metadata = client_metadata(json.loads(metadata) if isinstance(metadata, str) else metadata, _address(sio, sid))
+            except ValueError:
+                metadata = client_metadata({}, _address(sio, sid))
+            text = data.get("message")
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            if not isinstance(text, str) or not text.strip():
+                return
+            if len(text) > MAX_MESSAGE_LENGTH:
+                await output.send_text_message(sender_id, _too_long_text(metadata.get("language")))
+                return
+            await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata))
+
+        sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+
+
+def _address(sio: Any, sid: Text) -> Optional[str]:
+    try:
+        environ = sio.get_environ(sid) or {}
+    except Exception:  # the socket went away meanwhile
+        return None
+    request = environ.get("sanic.request")
+    return getattr(request, "remote_addr", None) or getattr(request, "ip", None) or environ.get("REMOTE_ADDR")
+
+
+def _too_long_text(language: Any) -> str:
+    language = language if language in project_languages() else default_language()
+    return domain_response_text("utter_message_too_long", language) or "…"

@@ -11,7 +11,6 @@ WhatsApp configured; the webhook then answers 503.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import hmac
 import json
@@ -20,23 +19,21 @@ import os
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Set, Text, Tuple
 
 import aiohttp
-import yaml
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.responses import response_text
+from connectors.limits import MAX_MESSAGE_LENGTH
+from bot.responses import domain_response_text as domain_text
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "whatsapp"
 DEFAULT_API_BASE_URL = "https://graph.facebook.com/v19.0"
-DOMAIN_PATH = Path(__file__).resolve().parent.parent / "domain.yml"
 
 # Limits of the webhook
 MAX_BODY_BYTES = 1024 * 1024
@@ -145,16 +142,6 @@ def masked(wa_id: str) -> str:
     """A phone number fit for logs: only its last three digits."""
     digits = str(wa_id or "")
     return "+" + "*" * max(len(digits) - 3, 0) + digits[-3:]
-
-
-@functools.lru_cache(maxsize=1)
-def _domain() -> Dict[str, Any]:
-    return yaml.safe_load(DOMAIN_PATH.read_text("utf-8")) or {}
-
-
-def domain_text(name: str, language: str) -> Optional[str]:
-    """A response's text as editors wrote it in domain.yml (read once)."""
-    return response_text(_domain(), name, language)
 
 
 class RecentIds:
@@ -562,6 +549,9 @@ class WhatsAppInput(InputChannel):
         if incoming.text is None:
             await self._reply_unsupported(incoming, output)
             return
+        if len(incoming.text) > MAX_MESSAGE_LENGTH:  # the same limit as every channel
+            await self._reply(incoming, output, "utter_message_too_long")
+            return
         await on_new_message(UserMessage(
             incoming.text, output, incoming.wa_id, input_channel=CHANNEL_NAME,
             message_id=incoming.message_id, metadata=incoming.metadata,
@@ -570,8 +560,11 @@ class WhatsAppInput(InputChannel):
     async def _reply_unsupported(self, incoming: Incoming, output: WhatsAppOutput) -> None:
         """Audio, video, locations, stickers: answered here, in the language of the number's
         country, with the editors' sentence from domain.yml (no intent for them in the model)."""
-        text = domain_text("utter_unsupported_content", language_of_phone(incoming.wa_id))
+        await self._reply(incoming, output, "utter_unsupported_content")
+
+    async def _reply(self, incoming: Incoming, output: WhatsAppOutput, response_name: str) -> None:
+        text = domain_text(response_name, language_of_phone(incoming.wa_id))
         if not text:
-            logger.error("WhatsApp: domain.yml has no utter_unsupported_content; nothing was answered.")
+            logger.error("WhatsApp: domain.yml has no %s; nothing was answered.", response_name)
             return
         await output.send_text_message(incoming.wa_id, text)

@@ -140,6 +140,22 @@ def bot(tmp_path_factory) -> BotClient:
         yield client
 
 
+@pytest.fixture(scope="session")
+def isolated_bot(tmp_path_factory) -> BotClient:
+    """A second bot with its own databases and ports, for tests that lock orders and addresses
+    or open incidents (tests/test_security.py, tests/test_order_facts.py): the shared `bot`
+    stays as the other tests expect it. Its action server secret and agent password are known."""
+    with running_bot(tmp_path_factory.mktemp("isolated"), ISOLATED_PORTS["rasa"], ISOLATED_PORTS["actions"],
+                     WEB_PORT=str(ISOLATED_PORTS["web"]), ACTION_SERVER_SECRET=ISOLATED_ACTION_SECRET,
+                     BOT_DEMO_AGENT_PASSWORD=ISOLATED_AGENT_PASSWORD) as client:
+        yield client
+
+
+ISOLATED_PORTS = {"rasa": 15605, "actions": 15655, "web": 15680}
+ISOLATED_ACTION_SECRET = "isolated-test-action-secret-0123456789"
+ISOLATED_AGENT_PASSWORD = "demo-password-for-tests"
+
+
 @pytest.fixture
 def sender(request) -> str:
     """A conversation id of its own for each test."""

@@ -351,7 +351,7 @@ def test_wrong_password_and_too_many_attempts_are_explained(console_bot, new_con
         if "Too many attempts" in page.inner_text("#login-error"):
             break
     text = page.inner_text("#login-error")
-    assert re.search(r"Too many attempts: wait \d+ s", text), text
+    assert re.search(r"Too many attempts from this device: try again in \d+ (seconds|minutes?)\.", text), text
     assert page.is_disabled("#login-submit")
 
 

@@ -143,7 +143,13 @@ def test_huge_message_gets_an_answer_and_a_bigger_one_a_413(bot, sender):
 def test_odd_messages_get_a_reply_and_the_server_keeps_serving(bot, sender, text):
     replies = bot.say(sender, text)
     assert replies and all(r.get("text") for r in replies)
-    assert bot.texts(sender, "hola")[0] == says("utter_greet", "es")
+    # greeted once per session: a second hello is asked how to help
+    assert bot.texts(sender, "hola")[0] in (says("utter_greet", "es"), says("utter_how_can_i_help", "es"))
+
+
+def test_a_second_hello_is_not_greeted_again(bot, sender):
+    assert bot.texts(sender, "/greet")[0] == says("utter_greet", "es")  # the widget's own greeting
+    assert bot.texts(sender, "hola buenas") == [says("utter_how_can_i_help", "es")]
 
 
 # --- the HTTP API is never open ------------------------------------------------------------------

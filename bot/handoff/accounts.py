@@ -17,12 +17,12 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from bot.handoff import db
+from bot.security.attempts import attempts_from_environment
+from bot.security.login_limits import LoginLimits
 
 # scrypt cost: 2^14 × 8 × 1 uses 16 MB and about 0.1 s per check on the 2-core machine, slow enough to make guessing
 # expensive, quick enough for a login.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
-MAX_FAILURES = 5
-FAILURE_WINDOW_S = 15 * 60
 
 
 def hash_password(password: str) -> str:
@@ -64,9 +64,10 @@ class Session:
 
 
 class Accounts:
-    def __init__(self, engine: Engine, session_ttl_s: float = 8 * 3600) -> None:
+    def __init__(self, engine: Engine, session_ttl_s: float = 8 * 3600, limits: Optional[LoginLimits] = None) -> None:
         self.engine = engine
         self.session_ttl_s = session_ttl_s
+        self.limits = limits or LoginLimits(attempts_from_environment(engine))
 
     def set_agent(self, username: str, password: str, display_name: Optional[str] = None) -> None:
         """Creates the agent, or sets a new password (and name) for an existing one."""
@@ -78,30 +79,25 @@ class Accounts:
             else:
                 conn.execute(insert(db.agents).values(username=username, created_at=time.time(), **values))
 
-    def log_in(self, username: str, password: str, now: Optional[float] = None) -> Optional[Session]:
-        """A new session, or None for a wrong pair. Raises TooManyAttempts after MAX_FAILURES
-        wrong passwords for this username within FAILURE_WINDOW_S (checked before the password,
-        so guessing on stays blocked)."""
+    def log_in(self, username: str, password: str, now: Optional[float] = None, address: Optional[str] = None) -> Optional[Session]:
+        """A new session, or None for a wrong pair. Raises TooManyAttempts while this client
+        address must wait after repeated wrong passwords (bot/security/login_limits.py; checked
+        before the password, so guessing on stays blocked)."""
         now = now or time.time()
-        key = username.strip().lower()[:160]
-        with self.engine.begin() as conn:
-            conn.execute(delete(db.login_failures).where(db.login_failures.c.at < now - FAILURE_WINDOW_S))
-            recent = conn.execute(select(func.count(), func.min(db.login_failures.c.at))
-                                  .where(db.login_failures.c.key == key)).first()
-        if recent[0] >= MAX_FAILURES:
-            raise TooManyAttempts(max(1, int(recent[1] + FAILURE_WINDOW_S - now) + 1))
+        wait = self.limits.retry_after(username, address, now)
+        if wait:
+            raise TooManyAttempts(wait)
         with self.engine.connect() as conn:
             agent = conn.execute(select(db.agents).where(db.agents.c.username == username.strip())).first()
         # An unknown user costs the same time as a wrong password.
         matched = password_matches(password, agent.password_hash if agent else hash_password("x"))
         if not (agent and matched):
-            with self.engine.begin() as conn:
-                conn.execute(insert(db.login_failures).values(key=key, at=now))
+            self.limits.failed(username, address, now)
             return None
+        self.limits.succeeded(username, address)
         token = secrets.token_urlsafe(32)
         expires_at = now + self.session_ttl_s
         with self.engine.begin() as conn:
-            conn.execute(delete(db.login_failures).where(db.login_failures.c.key == key))
             conn.execute(delete(db.sessions).where(db.sessions.c.expires_at < now))
             conn.execute(insert(db.sessions).values(token_hash=_token_hash(token), username=agent.username,
                                                     created_at=now, expires_at=expires_at))

@@ -114,3 +114,11 @@ def bot_responses_before_last_message(events: List[Dict[str, Any]]) -> List[str]
             if name:
                 names.append(name)
     return names
+
+
+def escalation_reason(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """Why the customer's last message was sent to a person at once (bot/nlu/escalation.py), if it was."""
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            return ((event.get("parse_data") or {}).get("escalation") or {}).get("reason")
+    return None

@@ -64,7 +64,8 @@ async def _open_case(store, backend, policy, config, conversation_id, events, sl
     recognised = context.recognised(events)
     lines = context.transcript(events)
     customer_texts = [m.text for m in lines if m.sender == "customer" and m.kind == "message"]
-    reason = triage.reason_for(latest_intent, context.bot_responses_before_last_message(events))
+    reason = triage.reason_for(latest_intent, context.bot_responses_before_last_message(events),
+                               context.escalation_reason(events))
     key = _customer_key(customer, conversation_id)
     earlier = await asyncio.to_thread(store.earlier_cases, key)
     angry = triage.sounds_angry(customer_texts, [i["intent"] for i in recognised["intents"]])

@@ -16,7 +16,8 @@ import yaml
 from bot.settings import PROJECT_ROOT
 
 CONSOLE_FILE = PROJECT_ROOT / "shop" / "console.yml"
-REASONS = ("customer_request", "complaint", "not_understood", "identity_failed", "late_order", "damaged_item", "backend_down")
+REASONS = ("customer_request", "complaint", "not_understood", "identity_failed", "late_order", "damaged_item", "backend_down",
+           "asked_for_person", "repeated_contact", "double_charge")
 # What the bot had just said when the customer asked for a person, and the reason it means.
 REASON_OF_RESPONSE = {
     "utter_offer_human": "not_understood",
@@ -35,9 +36,13 @@ def texts() -> Dict[str, Any]:
     return yaml.safe_load(CONSOLE_FILE.read_text("utf-8"))
 
 
-def reason_for(latest_intent: Optional[str], responses_before: Iterable[str]) -> str:
-    """A complaint is a complaint; otherwise what the bot had just said (a late order, a lock-out,
-    a second miss, the shop system down) explains the request; otherwise the customer asked."""
+def reason_for(latest_intent: Optional[str], responses_before: Iterable[str], escalation: Optional[str] = None) -> str:
+    """What the message itself escalated for (bot/nlu/escalation.py: anger, a repeated contact,
+    a double charge); a complaint is a complaint; otherwise what the bot had just said (a late
+    order, a lock-out, a second miss, the shop system down) explains the request; otherwise the
+    customer asked."""
+    if escalation in REASONS:
+        return escalation
     if latest_intent == "complaint":
         return "complaint"
     for response in responses_before:

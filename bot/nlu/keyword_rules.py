@@ -74,6 +74,11 @@ def _same_word(message_word: str, message_stem: str, keyword_word: str, keyword_
     return within_one_edit(message_word, keyword_word) or within_one_edit(message_stem, keyword_stem)
 
 
+# Keywords rescue short messages the model is unsure of; their cost grows with words × keywords,
+# so only a message's first MAX_WORDS words are searched (a long message can't stall the server).
+MAX_WORDS = 40
+
+
 class KeywordMatcher:
     """Finds the editors' keywords in a message."""
 
@@ -101,7 +106,7 @@ class KeywordMatcher:
     def matches(self, text: str, language: Optional[str] = None) -> List[KeywordMatch]:
         """Keywords found in `text`: the given language's, or every language's when unknown."""
         languages = [language] if language in self._phrases else list(self._phrases)
-        words = tokens(text)
+        words = tokens(text)[:MAX_WORDS]
         found = []
         for lang in languages:
             stem = self._stemmers[lang]

@@ -23,6 +23,9 @@ from bot.nlu.keyword_rules import TYPO_MIN_LENGTH, strip_accents
 from bot.nlu.language_model import words as unicode_words
 
 VOCABULARY_FILE = "vocabulary.json"
+# No word of any language the bot speaks is longer; a longer "word" is unknown without trying
+# its one-typo variants, whose number grows with its length (and their cost with its square).
+MAX_WORD_LENGTH = 40
 
 
 def _deletions(word: str) -> Set[str]:
@@ -42,7 +45,7 @@ class Vocabulary:
     def knows(self, word: str) -> bool:
         if word in self.words:
             return True
-        if len(word) < TYPO_MIN_LENGTH - 1:
+        if len(word) < TYPO_MIN_LENGTH - 1 or len(word) > MAX_WORD_LENGTH:
             return False
         # insertion/deletion/substitution of one letter
         return word in self._one_deletion or any(d in self.words or d in self._one_deletion for d in _deletions(word))

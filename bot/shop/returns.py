@@ -53,6 +53,7 @@ class ReturnPolicy:
     refund_business_days: int
     exchanges: ExchangePolicy
     damaged: DamagedPolicy
+    missing_parcel_wait_days: int = 2
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def _policy_from(data: dict) -> ReturnPolicy:
     refund = _get(data, "refund", dict)
     exchanges = _get(data, "exchanges", dict)
     damaged = _get(data, "damaged_or_wrong_item", dict)
+    missing = data.get("missing_parcel") or {}
     return ReturnPolicy(
         default_window_days=_get(windows, "default", int, "window_days_from_delivery"),
         window_days_by_category={
@@ -139,6 +141,7 @@ def _policy_from(data: dict) -> ReturnPolicy:
             replacement_offered=_get(damaged, "replacement_offered", bool, "damaged_or_wrong_item"),
             photo_requested=_get(damaged, "photo_requested", bool, "damaged_or_wrong_item"),
         ),
+        missing_parcel_wait_days=_get(missing, "wait_days", int, "missing_parcel") if "wait_days" in missing else 2,
     )
 
 
@@ -285,3 +288,11 @@ def add_business_days(start: date, days: int) -> date:
 
 def _window_days(policy: ReturnPolicy, category: str) -> int:
     return policy.window_days_by_category.get(category, policy.default_window_days)
+
+
+def missing_parcel_investigation_from(policy: ReturnPolicy, order: Order) -> Optional[date]:
+    """The day from which a parcel marked delivered but not received is investigated by a
+    person: its delivery date plus the shop's waiting days (neighbours, reception, late scans)."""
+    if order.delivered_on is None:
+        return None
+    return order.delivered_on + timedelta(days=policy.missing_parcel_wait_days)

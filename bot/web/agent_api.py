@@ -31,6 +31,7 @@ WEB_DIR = Path(__file__).resolve().parent
 OPENAPI = yaml.safe_load((WEB_DIR / "openapi.yml").read_text("utf-8"))
 CANNED_REPLIES = PROJECT_ROOT / "shop" / "canned_replies.yml"
 MAX_TEXT = 4000
+MAX_CASE_ID = 2 ** 63 - 1  # the databases' BIGINT: larger ids can't exist
 EVENTS_POLL_S = 1.0
 KEEPALIVE_S = 15.0
 CONSOLE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -39,6 +40,14 @@ CONSOLE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-
 
 def _iso(ts: Optional[float]) -> Optional[str]:
     return datetime.fromtimestamp(ts, timezone.utc).isoformat() if ts else None
+
+
+def in_words(seconds: int) -> str:
+    """A wait for people: "45 seconds", "3 minutes"."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _error(status: int, message: str, **extra: Any) -> HTTPResponse:
@@ -120,6 +129,21 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
     async def unreachable(request: Request, error: RasaUnreachable) -> HTTPResponse:
         return _error(502, f"the bot server could not be reached, nothing was sent to the customer ({error})")
 
+    @api.middleware("request")
+    async def bounded_input(request: Request) -> Optional[HTTPResponse]:
+        # JSON only: a cross-origin page can POST text/plain without a CORS preflight.
+        if request.method in ("POST", "PUT", "PATCH") and request.body and \
+                not (request.content_type or "").lower().startswith("application/json"):
+            return _error(415, "send JSON, with Content-Type: application/json")
+        case_id = (request.match_info or {}).get("case_id")
+        if isinstance(case_id, int) and not 0 < case_id <= MAX_CASE_ID:
+            return _error(404, "no such case")
+        return None
+
+    @api.middleware("response")
+    async def never_cached(request: Request, resp: HTTPResponse) -> None:
+        resp.headers.setdefault("Cache-Control", "no-store")
+
     @api.get("/openapi.json")
     async def openapi(_: Request) -> HTTPResponse:
         return response.json(OPENAPI)
@@ -131,9 +155,11 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
         if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
             return _error(400, "username and password are required")
         try:
-            session = await asyncio.to_thread(accounts.log_in, username[:64], password[:256])
+            session = await asyncio.to_thread(accounts.log_in, username[:64], password[:256], None,
+                                              request.remote_addr or request.ip)
         except TooManyAttempts as error:
-            return response.json({"error": str(error), "retry_after_s": error.retry_after_s}, status=429,
+            return response.json({"error": f"too many wrong passwords from here: try again in {in_words(error.retry_after_s)}",
+                                  "retry_after_s": error.retry_after_s}, status=429,
                                  headers={"Retry-After": str(error.retry_after_s)})
         if session is None:
             return _error(401, "wrong username or password")

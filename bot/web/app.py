@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import secrets
 import logging
 from pathlib import Path
 from typing import Dict
@@ -45,6 +46,13 @@ WEB_TEXTS_FILE = PROJECT_ROOT / "shop" / "web_texts.yml"
 _TEXTS = yaml.safe_load(WEB_TEXTS_FILE.read_text("utf-8"))
 WIDGET_TEXTS: Dict[str, Dict[str, str]] = _TEXTS["widget"]
 PAGE_TEXTS: Dict[str, Dict[str, str]] = _TEXTS["page"]
+
+
+# The demo page: its own inline script by nonce, the widget from here; the widget's socket.io may
+# live on another port or host (BOT_SOCKET_URL), and it styles itself inline.
+SHOP_PAGE_POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+                    "img-src 'self' data: blob:; connect-src 'self' http: https: ws: wss:; frame-ancestors 'none'; "
+                    "base-uri 'none'; form-action 'self'; object-src 'none'")
 
 
 def _render(template: str, values: Dict[str, str]) -> str:
@@ -84,12 +92,16 @@ def demo_page_blueprint(settings: WebSettings) -> Blueprint:
         values.update({f"cur_{code}": "current" if code == language else "" for code in LANGUAGES})
         values["lang"] = language
         values["demo_tokens"] = "true" if settings.demo_tokens else "false"
+        nonce = secrets.token_urlsafe(16)
+        values["csp_nonce"] = nonce
         values["login_button"] = (
             f'<button id="demo-login" class="login" type="button" data-login="{html.escape(texts["login"])}"'
             f' data-logout="{html.escape(texts["logout"])}">{html.escape(texts["login"])}</button>'
             if settings.demo_tokens else ""
         )
-        return response.html(_render(page_template, values), headers={"Cache-Control": "no-cache"})
+        return response.html(_render(page_template, values), headers={
+            "Cache-Control": "no-cache", "Content-Security-Policy": SHOP_PAGE_POLICY.format(nonce=nonce),
+            "X-Frame-Options": "DENY"})
 
     @blueprint.get("/embed.js")
     async def embed(_: Request) -> HTTPResponse:

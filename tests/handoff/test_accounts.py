@@ -6,7 +6,8 @@ import time
 import pytest
 
 from bot.handoff import db
-from bot.handoff.accounts import MAX_FAILURES, Accounts, TooManyAttempts, hash_password, password_matches
+from bot.handoff.accounts import Accounts, TooManyAttempts, hash_password, password_matches
+from bot.security.login_limits import FIRST_WAIT_S, FREE_TRIES, MAX_WAIT_S
 
 
 @pytest.fixture
@@ -37,14 +38,28 @@ def test_logout_ends_the_session(accounts):
     assert accounts.session(session.token) is None
 
 
-def test_wrong_passwords_are_rate_limited_even_for_the_right_one(accounts):
+def test_wrong_passwords_from_one_address_make_it_wait_longer_each_time(accounts):
     now = time.time()
-    for _ in range(MAX_FAILURES):
-        assert accounts.log_in("ana", "guess", now=now) is None
-    with pytest.raises(TooManyAttempts) as limited:
-        accounts.log_in("ana", "correct horse battery", now=now + 1)
-    assert 0 < limited.value.retry_after_s <= 15 * 60
-    assert accounts.log_in("ana", "correct horse battery", now=now + 15 * 60 + 1) is not None
+    for _ in range(FREE_TRIES):
+        assert accounts.log_in("ana", "guess", now=now, address="203.0.113.9") is None
+    with pytest.raises(TooManyAttempts) as limited:  # even the right password waits
+        accounts.log_in("ana", "correct horse battery", now=now + 1, address="203.0.113.9")
+    assert limited.value.retry_after_s == FIRST_WAIT_S
+    assert accounts.log_in("ana", "guess again", now=now + FIRST_WAIT_S + 1, address="203.0.113.9") is None
+    with pytest.raises(TooManyAttempts) as longer:
+        accounts.log_in("ana", "correct horse battery", now=now + FIRST_WAIT_S + 2, address="203.0.113.9")
+    assert FIRST_WAIT_S < longer.value.retry_after_s <= MAX_WAIT_S
+    assert accounts.log_in("ana", "correct horse battery", now=now + 16 * 60, address="203.0.113.9") is not None
+
+
+def test_guesses_from_one_address_never_lock_out_the_owner_elsewhere(accounts):
+    now = time.time()
+    for _ in range(FREE_TRIES * 3):
+        try:
+            accounts.log_in("ana", "guess", now=now, address="203.0.113.9")
+        except TooManyAttempts:
+            pass
+    assert accounts.log_in("ana", "correct horse battery", now=now + 1, address="198.51.100.4") is not None
 
 
 def test_unknown_agents_fail_like_wrong_passwords(accounts):

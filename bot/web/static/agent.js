@@ -346,6 +346,12 @@
     });
   }
 
+  function waitInWords(seconds) {
+    if (seconds < 60) return seconds === 1 ? '1 second' : seconds + ' seconds';
+    var minutes = Math.ceil(seconds / 60);
+    return minutes === 1 ? '1 minute' : minutes + ' minutes';
+  }
+
   function loginLockout(error) {
     var seconds = parseInt(error.retryAfter, 10);
     if (!(seconds >= 0) && error.data) seconds = parseInt(error.data.retry_after_s || error.data.retry_after, 10);
@@ -362,7 +368,7 @@
         return;
       }
       button.disabled = true;
-      setLoginMessage('Too many attempts: wait ' + left + ' s before trying again.');
+      setLoginMessage('Too many attempts from this device: try again in ' + waitInWords(left) + '.');
     }
     update();
     state.loginRetryTimer = setInterval(update, 1000);
