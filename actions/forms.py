@@ -103,3 +103,16 @@ class ActionAskOrderId(Action):
         ]
         dispatcher.utter_message(response="utter_ask_which_order", buttons=buttons)
         return []
+
+
+class ActionLeaveOrderForm(Action):
+    """A "no" ends the order form; asked for the order number, the customer most likely doesn't
+    have it at hand, so the bot says where to find it and offers a person."""
+
+    def name(self) -> Text:
+        return "action_leave_order_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        asked_for_number = tracker.get_slot("requested_slot") == "order_id"
+        dispatcher.utter_message(response="utter_order_id_other_ways" if asked_for_number else "utter_form_stopped")
+        return []

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.languages import default_language, language_of
 from bot.responses import response_text
 from bot.shop import formatting
 from bot.shop.backend import OrderNotChangeable
@@ -82,6 +83,8 @@ async def refund_status(reply: Reply, order: Order) -> List[EventType]:
         refund_to=reply.word(f"utter_refund_to_{state.refund_to or 'original_payment_method'}") or (state.refund_to or ""),
     )
     response = "overdue" if state.overdue else REFUND_RESPONSES[state.status]
+    if response == "rejected" and state.reason and language_of(state.reason) != (reply.language or default_language()):
+        response = "rejected_reason_untranslated"  # the shop wrote it in another language: a person explains
     reply.say(f"utter_refund_{response}", **values)
     return []
 

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import order_topics
@@ -16,22 +16,31 @@ from bot.security.identity_guard import default_guard
 from bot.shop.identity import after_failure, is_locked, verified_order
 
 FORGET_ORDER = [SlotSet("order_id", None), SlotSet("contact", None)]
+# After a wrong pair only the contact is asked again: "me equivoqué, el email bueno es …" then
+# carries on with the same order (the answer still doesn't tell whether the order exists).
+FORGET_CONTACT = [SlotSet("contact", None)]
 
 
-# Questions that name an order get that order's own answer, not the general one.
-TOPIC_OF_INTENT = {"return_policy": "return", "payment_problem": "payment"}
+def about_a_named_order(tracker: Tracker, topic: str) -> List[EventType]:
+    """"¿Todavía puedo devolver lo del pedido 100502?", "the payment for order N failed": a question
+    that names an order gets that order's own answer (its items and last days, its payment), so
+    the order form takes over with that topic. Empty when no order is named, or a form is open."""
+    if tracker.active_loop_name or not next(tracker.get_latest_entity_values("order_id"), None):
+        return []
+    return [SlotSet("order_topic", topic), FollowupAction("order_form")]
 
 
-class ActionOrderTopic(Action):
-    """"¿Todavía puedo devolver lo del pedido 100502?", "the payment for order N failed": the
-    order form then answers for that order (its items and last days, its payment)."""
+class ActionPaymentProblem(Action):
+    """A payment problem: that order's payment when one is named, the general advice otherwise."""
 
     def name(self) -> Text:
-        return "action_order_topic"
+        return "action_payment_problem"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return [SlotSet("order_topic", TOPIC_OF_INTENT.get(intent, "status"))]
+        named = about_a_named_order(tracker, "payment")
+        if not named:
+            dispatcher.utter_message(response="utter_payment_problem")
+        return named
 
 
 class ActionOrderRequest(Action):
@@ -57,7 +66,8 @@ class ActionOrderRequest(Action):
                     await asyncio.to_thread(guard.failed, order_id, contact, client, now)
                 failures, locked_until = after_failure(tracker.get_slot("identity_failures"), now)
                 dispatcher.utter_message(response="utter_identity_locked" if locked_until else "utter_identity_failed")
-                return FORGET_ORDER + [SlotSet("identity_failures", failures), SlotSet("identity_locked_until", locked_until)]
+                forget = FORGET_ORDER if locked_until else FORGET_CONTACT
+                return forget + [SlotSet("identity_failures", failures), SlotSet("identity_locked_until", locked_until)]
             if not customer_id:
                 await asyncio.to_thread(guard.succeeded, order_id, contact)
             topic = tracker.get_slot("order_topic") or "status"

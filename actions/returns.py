@@ -1,9 +1,12 @@
-"""General return questions, without an order: answered from the shop's policy file."""
+"""General return questions: answered from the shop's policy file (one that names an order goes
+to that order's own return lines)."""
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.orders import about_a_named_order
 
 from bot.responses import response_text
 from bot.shop.factory import shop_policy
@@ -17,6 +20,9 @@ class ActionReturnPolicy(Action):
         return "action_return_policy"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        named = about_a_named_order(tracker, "return")
+        if named:
+            return named
         category = next(tracker.get_latest_entity_values("product_category"), None)
         if not category:
             dispatcher.utter_message(response="utter_return_policy")

@@ -14,6 +14,12 @@ from typing import Any, List
 
 logger = logging.getLogger(__name__)
 FALLBACK_RESPONSE = "utter_action_failed"
+# Actions that only add to an answer Rasa already gave (the second and third FAQ answers): their
+# failure is logged, and the customer keeps the answer without an apology after it.
+OPTIONAL_ACTIONS = {"action_more_faq_answers"}
+# Actions whose plain answer needs no server: said instead of the apology.
+PLAIN_ANSWER = {"action_greet": "utter_greet", "action_payment_problem": "utter_payment_problem",
+                "action_leave_order_form": "utter_form_stopped"}
 _applied = False
 
 
@@ -37,13 +43,16 @@ def apply() -> None:
             # (ValidationError), a non-JSON 400 fails in json.loads. Whatever it was, the
             # customer gets an answer.
             logger.error("action %s failed (%s): the customer is offered a person", self.name(), type(error).__name__)
+            if self.name() in OPTIONAL_ACTIONS:
+                return []
             if self.name() == ActionSessionStart().name():
                 # Our session start only adds the channel's language and identity: start as Rasa does.
                 return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
-            message = await nlg.generate(FALLBACK_RESPONSE, tracker, output_channel.name())
+            response = PLAIN_ANSWER.get(self.name(), FALLBACK_RESPONSE)
+            message = await nlg.generate(response, tracker, output_channel.name())
             if not message:
                 return []
-            message["utter_action"] = FALLBACK_RESPONSE
+            message["utter_action"] = response
             return [create_bot_utterance(message)]
 
     RemoteAction.run = run

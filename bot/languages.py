@@ -45,3 +45,18 @@ def supported_languages(root: Path = PROJECT_ROOT) -> List[str]:
 def project_languages() -> tuple:
     """supported_languages() of this checkout, read once per process."""
     return tuple(supported_languages())
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in project_languages()]
+    return LanguageDetectorBuilder.from_languages(*languages).build()  # models load on first use
+
+
+def language_of(text: str) -> str:
+    """The project language a shop's own text is written in ("" when unsure): a shop's free-text
+    reason is only quoted to customers who speak its language."""
+    found = _detector().detect_language_of(text or "") if (text or "").strip() else None
+    return found.iso_code_639_1.name.lower() if found else ""

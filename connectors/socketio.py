@@ -20,9 +20,9 @@ page's language instead of reaching the NLU.
 from __future__ import annotations
 
 import json
-import uuid
 import logging
 import os
+import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage

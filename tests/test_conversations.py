@@ -7,13 +7,14 @@ filled in with the demo shop's facts (tests/expected.py; dates are offsets from 
 written here). Every conversation also checks whether it ended up with a handoff case (the
 `handoff_case_id` slot) and the conversation's `language` slot.
 
-The scenarios are data (SCENARIOS below); `test_conversation` runs each one. Scenarios that change
-the shop (a return started, an incident opened, an order cancelled) use orders whose later
-scenarios don't depend on that change; the one cancellation comes after every other use of its
-order.
+The scenarios are data (SCENARIOS below); `test_conversation` runs each one, in order. Scenarios
+that change the shop (a return started, an incident opened, an address changed) use orders that no
+other scenario reads that way; the one cancellation (100920) comes after every other use of its
+order, at the end.
 """
 from __future__ import annotations
 
+import os
 import re
 import string
 import time
@@ -335,9 +336,13 @@ def in_any_order(turn: T) -> T:
 SCENARIOS: List[Scenario] = [
     # ---------------- damaged or wrong item --------------------------------------------------------------
     Scenario("damaged_item_of_an_order_still_in_transit_es", "es", [
-        T("hola, el pedido 100234 me ha llegado con la cremallera rota, q hago??", [DAMAGED_SORRY, ASK_CONTACT]),
+        T("hola, el pedido 100234 me ha llegado roto, la cremallera esta rota y no cierra", [DAMAGED_SORRY, ASK_CONTACT]),
         T("ana.garcia@example.com", [damaged_not_delivered("100234")], forbid=NO_14_DAYS),
     ], slots={"order_id": "100234", "customer_id": "c01"}),
+    Scenario("zip_broken_what_do_i_do_es", "es", [
+        T("hola, el pedido 100234 me ha llegado con la cremallera rota, q hago??", [DAMAGED_SORRY, ASK_CONTACT]),
+        T("ana.garcia@example.com", [damaged_not_delivered("100234")], forbid=NO_14_DAYS),
+    ]),
     Scenario("wrong_size_sent_for_an_order_in_transit_es", "es", [
         T("me habeis mandado una talla q no es, pedi la M y me llego la L. pedido 100234", [DAMAGED_SORRY, ASK_CONTACT]),
         T("mi correo: Ana.Garcia@example.com", [damaged_not_delivered("100234")], forbid=NO_14_DAYS),
@@ -348,7 +353,7 @@ SCENARIOS: List[Scenario] = [
     ]),
     Scenario("wrong_size_boots_delivered_two_days_ago_open_an_incident_en", "en", [
         T("the boots I got are the wrong size?? order 100410", [DAMAGED_SORRY, ASK_CONTACT]),
-        T("its tom.baker@example.org", [damaged_answer("100410")]),
+        T("it's tom.baker@example.org", [damaged_answer("100410")]),
     ]),
     Scenario("wrong_item_said_with_sizes_and_the_order_number_en", "en", [
         T("wrong size boots in my box from order #100410, i ordered 42 not 44", [DAMAGED_SORRY, ASK_CONTACT]),
@@ -450,7 +455,7 @@ SCENARIOS: List[Scenario] = [
         T("no", [R("utter_ticket_contact_skipped")]),
     ], handoff=True),
     Scenario("logged_in_customer_wants_a_human_en", "en", [
-        T("i dont want a robot, get me a human", [Handoff(), R("utter_ticket_reach_you_at", contact=email_of("100410"))]),
+        T("i dont want a robot, get me a human", [Handoff(), R("utter_ticket_reach_you_at", contact=CUSTOMERS["c06"]["email"])]),
     ], handoff=True, token_for="c06"),
     Scenario("late_order_then_yes_get_someone_en", "en", [
         T("wheres my stuff?? order 100610 was supposed to be here already", [ASK_CONTACT]),
@@ -525,7 +530,8 @@ SCENARIOS: List[Scenario] = [
     ], handoff=True, check=case_number_is_the_slots),
     Scenario("asks_about_the_case_instead_of_leaving_a_contact_es", "es", [
         T("pasame con un humano", [Handoff(), ASK_TICKET_CONTACT]),
-        T("alguien ha mirado ya mi queja?", [R("utter_case_handoff_ticket", opened_on=Day(0))]),
+        # answered first; asking again for the contact afterwards is fine
+        T("alguien ha mirado ya mi queja?", [R("utter_case_handoff_ticket", opened_on=Day(0))], prefix=True),
     ], handoff=True, check=case_number_is_the_slots),
     Scenario("logged_in_customer_with_an_open_incident_en", "en", [
         T("any news on my complaint? nobody got back to me", [case_incident("100610")]),
@@ -647,8 +653,9 @@ SCENARIOS: List[Scenario] = [
     Scenario("refund_for_headphones_rejected_said_in_spanish_es", "es", [
         T("cuando me devolveis el dinero de los auriculares", [ASK_ORDER]),
         T("100235", [ASK_CONTACT]),
-        # the reason must be in the customer's language, not the shop's English record
-        T("ana.garcia@example.com", [R("utter_refund_rejected", order_id="100235")], forbid=[r"\boutside\b", r"\bwindow\b"]),
+        # the shop wrote the reason in English: not quoted in Spanish, a person explains it
+        T("ana.garcia@example.com", [R("utter_refund_rejected_reason_untranslated", order_id="100235")],
+          forbid=[r"\boutside\b", r"\bwindow\b"]),
     ]),
     Scenario("invoice_for_the_order_from_two_turns_back_en", "en", [
         T("hi where's order 100410", [ASK_CONTACT]),
@@ -700,9 +707,14 @@ SCENARIOS: List[Scenario] = [
 ]
 
 
+# This suite's own bot, so other tests' conversations and shop changes never meet these.
+RASA_PORT = int(os.environ.get("CONVERSATIONS_RASA_PORT", "15705"))
+ACTIONS_PORT = int(os.environ.get("CONVERSATIONS_ACTIONS_PORT", "15755"))
+
+
 @pytest.fixture(scope="module")
 def conversation_bot(tmp_path_factory) -> BotClient:
-    with running_bot(tmp_path_factory.mktemp("conversations"), 15705, 15755) as client:
+    with running_bot(tmp_path_factory.mktemp("conversations"), RASA_PORT, ACTIONS_PORT) as client:
         yield client
 
 

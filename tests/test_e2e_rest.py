@@ -131,11 +131,14 @@ def test_malformed_requests_get_a_clear_4xx(bot, body, status):
 
 
 def test_huge_message_gets_an_answer_and_a_bigger_one_a_413(bot, sender):
-    replies = bot.texts(sender, "dónde está mi pedido " * 950)  # ~20,000 characters
+    from connectors.limits import MAX_MESSAGE_LENGTH
+
+    question = "dónde está mi pedido "
+    replies = bot.texts(sender, question * (MAX_MESSAGE_LENGTH // len(question)))  # ~4,000 characters
     assert replies == [says("utter_ask_order_id", "es")]
     import json
 
-    too_long = bot.post_raw(json.dumps({"sender": sender, "message": "a" * 20_001}).encode())
+    too_long = bot.post_raw(json.dumps({"sender": sender, "message": "a" * (MAX_MESSAGE_LENGTH + 1)}).encode())
     assert too_long.status == 413
 
 

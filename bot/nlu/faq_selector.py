@@ -5,10 +5,17 @@ A logistic regression over the same sparse features the intent classifier uses, 
 ResponseSelector, trains in seconds instead of minutes, and keeps TensorFlow out of the server.
 It writes Rasa's own `response_selector` structure, so `utter_faq`, RulePolicy and `rasa test`
 work unchanged.
+
+A message that asks several things ("¿cuánto cuesta el envío a Canarias y puedo pagar con
+Bizum?") is also read part by part: a second, small regression over the sentence encoder's
+embeddings alone (bot/nlu/sentence_encoder.py) classifies each part, and `parts` lists the FAQ
+keys the parts ask about (bot/faq_answers.py answers up to three).
 """
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
+
+import re
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, vstack
@@ -24,6 +31,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 RESPONSE_SELECTOR = "response_selector"
 MODEL_FILE = "faq_selector.skops"
+# Where a message splits into questions: "?", ";", and the words that join two questions.
+PART_SEPARATORS = re.compile(r"\?+|;|\b(?:and also|and|also|plus|y|e|y también|además|ademas|tb|tbm)\b", re.IGNORECASE)
+MIN_PART_WORDS = 2
+MAX_PARTS = 4
+PART_CONFIDENCE = 0.5
 
 
 def _features(messages: List[Message]) -> csr_matrix:
@@ -48,12 +60,14 @@ class FaqSelector(GraphComponent):
         resource: Resource,
         classifier: Optional[LogisticRegression] = None,
         responses: Optional[Dict[Text, List[Dict[Text, Any]]]] = None,
+        part_classifier: Optional[LogisticRegression] = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._classifier = classifier
         self._responses = responses or {}
+        self._part_classifier = part_classifier
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> FaqSelector:
@@ -72,6 +86,7 @@ class FaqSelector(GraphComponent):
         )
         classifier.fit(_features(examples), [m.get(INTENT_RESPONSE_KEY) for m in examples])
         self._classifier = classifier
+        self._part_classifier = _part_classifier(examples)
         self._responses = {
             key: training_data.responses.get(f"utter_{key}", []) for key in classifier.classes_
         }
@@ -82,7 +97,8 @@ class FaqSelector(GraphComponent):
         import skops.io as sio
 
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump({"classifier": self._classifier, "responses": self._responses}, directory / MODEL_FILE)
+            sio.dump({"classifier": self._classifier, "responses": self._responses,
+                      "part_classifier": self._part_classifier}, directory / MODEL_FILE)
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> FaqSelector:
@@ -94,7 +110,7 @@ class FaqSelector(GraphComponent):
                 saved = sio.load(path, trusted=sio.get_untrusted_types(file=path))
         except ValueError:  # nothing was trained: no FAQ examples
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, saved["classifier"], saved["responses"])
+        return cls(config, model_storage, resource, saved["classifier"], saved["responses"], saved.get("part_classifier"))
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._classifier is None or not messages:
@@ -102,7 +118,26 @@ class FaqSelector(GraphComponent):
         probabilities = self._classifier.predict_proba(_features(messages))
         for message, row in zip(messages, probabilities):
             self._set_prediction(message, row)
+            parts = self._faq_parts(message.get(TEXT) or "")
+            if parts:
+                message.get(RESPONSE_SELECTOR)[self._config["retrieval_intent"]]["parts"] = parts
         return messages
+
+    def _faq_parts(self, text: str) -> List[Dict[Text, Any]]:
+        """The FAQ key each part of a several-question message asks about (confident parts only)."""
+        pieces = [p.strip() for p in PART_SEPARATORS.split(text[:1000]) if p and len(p.split()) >= MIN_PART_WORDS]
+        if self._part_classifier is None or len(pieces) < 2:
+            return []
+        from bot.nlu.sentence_encoder import encoder
+
+        probabilities = self._part_classifier.predict_proba(_unit(np.atleast_2d(encoder().encode(pieces[:MAX_PARTS]))))
+        parts = []
+        for row in probabilities:
+            best = int(np.argmax(row))
+            key = str(self._part_classifier.classes_[best])
+            if row[best] >= PART_CONFIDENCE and key not in [p["intent_response_key"] for p in parts]:
+                parts.append({"intent_response_key": key, "confidence": float(row[best])})
+        return parts
 
     def _set_prediction(self, message: Message, probabilities: np.ndarray) -> None:
         retrieval_intent = self._config["retrieval_intent"]
@@ -124,3 +159,19 @@ class FaqSelector(GraphComponent):
             "ranking": ranking,
         }
         message.set(RESPONSE_SELECTOR, properties, add_to_output=True)
+
+
+def _part_classifier(examples: List[Message]) -> Optional[LogisticRegression]:
+    """FAQ key from the sentence embedding alone (the part of a message has no n-gram features)."""
+    rows = [(m.get_dense_features(TEXT)[1], m.get(INTENT_RESPONSE_KEY)) for m in examples]
+    rows = [(features.features.reshape(-1), key) for features, key in rows if features is not None]
+    if len({key for _, key in rows}) < 2:
+        return None
+    classifier = LogisticRegression(C=1.0, max_iter=300, class_weight="balanced", random_state=42)
+    classifier.fit(_unit(np.stack([f for f, _ in rows])), [k for _, k in rows])
+    return classifier
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1: the featurizer's `scale` doesn't matter to the part classifier."""
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import html
 import json
-import secrets
 import logging
+import secrets
 from pathlib import Path
 from typing import Dict
 
