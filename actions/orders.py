@@ -66,7 +66,8 @@ class ActionOrderRequest(Action):
                     await asyncio.to_thread(guard.failed, order_id, contact, client, now)
                 failures, locked_until = after_failure(tracker.get_slot("identity_failures"), now)
                 dispatcher.utter_message(response="utter_identity_locked" if locked_until else "utter_identity_failed")
-                forget = FORGET_ORDER if locked_until else FORGET_CONTACT
+                # a known customer naming an order that isn't theirs: that number is of no use
+                forget = FORGET_ORDER if locked_until or customer_id else FORGET_CONTACT
                 return forget + [SlotSet("identity_failures", failures), SlotSet("identity_locked_until", locked_until)]
             if not customer_id:
                 await asyncio.to_thread(guard.succeeded, order_id, contact)
