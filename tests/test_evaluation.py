@@ -36,3 +36,25 @@ def test_score_counts_faq_keys_languages_and_misses():
 def test_no_language_detection_is_reported_as_none():
     report = score({"en": [("greet", "hi")]}, {"en": [parse("greet")]})["en"]
     assert report["language_id_accuracy"] is None
+
+
+def test_wrong_answers_count_as_confident_only_at_or_above_the_threshold():
+    def ranked(intent, confidence, faq=None):
+        result = parse(intent, faq, "es")
+        result["intent"]["confidence"] = confidence
+        result["intent_ranking"] = [{"name": intent, "confidence": confidence}]
+        return result
+
+    examples = {"es": [("greet", "hola"), ("faq/warranty", "garantía?"), ("thank", "gracias"), ("deny", "no")]}
+    parses = {"es": [ranked("greet", 0.9), ranked("faq", 0.8, "faq/shipping_cost"), ranked("goodbye", 0.4),
+                     {**ranked("affirm", 0.55), "intent": {"name": "nlu_fallback", "confidence": 0.6}}]}
+    report = score(examples, parses, threshold=0.6)["es"]
+    # only the FAQ answered with the wrong key at 0.8 is a confident mistake; 0.4 and a fallback aren't
+    assert report["wrong_and_confident"] == pytest.approx(1 / 4)
+
+
+def test_calibration_error_is_zero_when_confidence_matches_accuracy():
+    from bot.evaluation import calibration_error
+
+    assert calibration_error([0.75] * 4, [True, True, True, False]) == pytest.approx(0.0)
+    assert calibration_error([1.0, 1.0], [False, False]) == pytest.approx(1.0)
