@@ -5,6 +5,7 @@ then, for a verified customer, the shop's incidents and returns; otherwise the o
 which order, and the "case" topic (actions/order_topics.py) reads that order's records.
 """
 import asyncio
+from datetime import date
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -12,9 +13,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.order_topics import Reply, say_incidents
 from actions.trust import verified_customer_id
 from bot.handoff.store import default_store
-from bot.shop import formatting
 from bot.shop.backend import BackendUnavailable
 from bot.shop.factory import shop_backend
 
@@ -24,14 +25,14 @@ class ActionCaseStatus(Action):
         return "action_case_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        language = tracker.get_slot("language")
+        reply = Reply(dispatcher, tracker, domain, date.today())
         try:
             case = await asyncio.to_thread(default_store().latest_case_of, tracker.sender_id)
         except SQLAlchemyError:
             case = None
         if case:
-            dispatcher.utter_message(response=f"utter_case_handoff_{case['status']}", case_id=case["id"],
-                                     agent=case.get("agent") or "", opened_on=formatting.day(_day(case["created_at"]), language))
+            reply.say(f"utter_case_handoff_{case['status']}", case_id=case["id"], agent=case.get("agent") or "",
+                      opened_on=reply.day(date.fromtimestamp(case["created_at"])))
             return []
         customer_id = verified_customer_id(tracker)
         if customer_id:
@@ -40,16 +41,8 @@ class ActionCaseStatus(Action):
             except BackendUnavailable:
                 dispatcher.utter_message(response="utter_backend_down")
                 return []
-            for incident in sorted(incidents, key=lambda i: i.opened_on)[-3:]:
-                dispatcher.utter_message(response=f"utter_case_incident_{incident.status}", incident_id=incident.id,
-                                         order_id=incident.order_id or "", opened_on=formatting.day(incident.opened_on, language))
+            say_incidents(reply, sorted(incidents, key=lambda i: i.opened_on)[-3:])
             if incidents:
                 return []
         # Which order? The order form asks (and checks who is asking), then the "case" topic answers.
         return [SlotSet("order_topic", "case"), FollowupAction("order_form")]
-
-
-def _day(timestamp: float):
-    from datetime import date
-
-    return date.fromtimestamp(timestamp)

@@ -175,13 +175,18 @@ async def not_received(reply: Reply, order: Order) -> List[EventType]:
     return []
 
 
+def say_incidents(reply: Reply, incidents) -> None:
+    """Each incident's state in words, oldest first."""
+    for incident in sorted(incidents, key=lambda i: i.opened_on):
+        reply.say(f"utter_case_incident_{incident.status}", incident_id=incident.id, order_id=incident.order_id or "",
+                  opened_on=reply.day(incident.opened_on))
+
+
 async def case_state(reply: Reply, order: Order) -> List[EventType]:
     """How this order's incidents and returns are going, from the shop's records."""
     incidents = [i for i in await shop_backend().incidents_of(order.customer_id) if i.order_id == order.id]
     returns = await shop_backend().returns_for(order.id)
-    for incident in sorted(incidents, key=lambda i: i.opened_on):
-        reply.say(f"utter_case_incident_{incident.status}", incident_id=incident.id, order_id=order.id,
-                  opened_on=reply.day(incident.opened_on))
+    say_incidents(reply, incidents)
     for record in sorted(returns, key=lambda r: r.opened_on):
         reply.say(f"utter_case_return_{record.status}", rma=record.rma, order_id=order.id,
                   opened_on=reply.day(record.opened_on))

@@ -10,9 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import order_topics
 from actions.trust import client_address, remember_customer, verified_customer_id
+from bot.security.identity_guard import default_guard
 from bot.shop.backend import BackendUnavailable
 from bot.shop.factory import shop_backend
-from bot.security.identity_guard import default_guard
 from bot.shop.identity import after_failure, is_locked, verified_order
 
 FORGET_ORDER = [SlotSet("order_id", None), SlotSet("contact", None)]
@@ -59,8 +59,8 @@ class ActionOrderRequest(Action):
         guard, client = default_guard(), client_address(tracker)
         try:
             # Over the limits across conversations: the same answer as a wrong pair, whatever the pair.
-            checked = not customer_id and await asyncio.to_thread(guard.blocked, order_id, contact, client, now)
-            order = None if checked else await verified_order(shop_backend(), order_id, contact=contact, customer_id=customer_id)
+            blocked = not customer_id and await asyncio.to_thread(guard.blocked, order_id, contact, client, now)
+            order = None if blocked else await verified_order(shop_backend(), order_id, contact=contact, customer_id=customer_id)
             if order is None:
                 if not customer_id:
                     await asyncio.to_thread(guard.failed, order_id, contact, client, now)

@@ -43,7 +43,7 @@ sessions = Table(
 login_failures = Table(
     "handoff_login_failures", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(160), nullable=False, index=True),  # lower-cased username
+    Column("key", String(160), nullable=False, index=True),  # an opaque key: bot/security/attempts.py
     Column("at", Float, nullable=False),
 )
 
