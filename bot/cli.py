@@ -31,16 +31,16 @@ def main(argv=None) -> None:
     agent = commands.add_parser("agent", help="add an agent of the console, or set a new password")
     agent.add_argument("username")
     agent.add_argument("--name", help="the name customers see when the agent joins (default: username)")
+    agent.add_argument("--role", choices=["agent", "supervisor"],
+                       help="supervisors also see insights and answer privacy requests (default: agent, or unchanged)")
     args, rest = parser.parse_known_args(argv)
 
     if args.command == "agent":
         from bot.handoff.agents_cli import set_agent
 
-        sys.exit(set_agent(args.username, args.name))
+        sys.exit(set_agent(args.username, args.name, args.role))
     if args.command == "run":
         sys.exit(launcher.run())
-    if args.command == "serve":
-        sys.exit(launcher.serve(args.component))
     if args.command == "serve":
         sys.exit(launcher.serve(args.component))
     if args.command == "shell":

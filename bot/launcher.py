@@ -134,7 +134,7 @@ def _stop(processes: List[subprocess.Popen]) -> None:
 
 def prepare_handoff() -> str:
     """Creates the handoff tables once, before the servers that share them start. With the demo
-    shop, the agent `demo` gets BOT_DEMO_AGENT_PASSWORD, or a generated password (returned, to
+    shop, the agent `demo` (a supervisor) gets BOT_DEMO_AGENT_PASSWORD, or a generated password (returned, to
     be announced)."""
     from bot.handoff import db
     from bot.handoff.accounts import Accounts
@@ -144,7 +144,7 @@ def prepare_handoff() -> str:
     if not is_demo():
         return ""
     password = os.environ.get("BOT_DEMO_AGENT_PASSWORD") or secrets.token_urlsafe(12)
-    Accounts(engine).set_agent("demo", password, "Demo")
+    Accounts(engine).set_agent("demo", password, "Demo", role="supervisor")
     return "" if os.environ.get("BOT_DEMO_AGENT_PASSWORD") else password
 
 

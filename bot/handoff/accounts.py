@@ -55,12 +55,20 @@ class TooManyAttempts(Exception):
         self.retry_after_s = retry_after_s
 
 
+ROLES = ("agent", "supervisor")
+
+
 @dataclass(frozen=True)
 class Session:
     token: str
     username: str
     display_name: str
     expires_at: float
+    role: str = "agent"
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
 
 
 class Accounts:
@@ -69,9 +77,13 @@ class Accounts:
         self.session_ttl_s = session_ttl_s
         self.limits = limits or LoginLimits(attempts_from_environment(engine))
 
-    def set_agent(self, username: str, password: str, display_name: Optional[str] = None) -> None:
-        """Creates the agent, or sets a new password (and name) for an existing one."""
+    def set_agent(self, username: str, password: str, display_name: Optional[str] = None, role: Optional[str] = None) -> None:
+        """Creates the agent, or sets a new password (and name, and role if given) for an existing one."""
+        if role is not None and role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
         values = dict(password_hash=hash_password(password), display_name=display_name or username)
+        if role is not None:
+            values["role"] = role
         with self.engine.begin() as conn:
             exists = conn.execute(select(db.agents.c.username).where(db.agents.c.username == username)).first()
             if exists:
@@ -102,7 +114,7 @@ class Accounts:
             conn.execute(insert(db.sessions).values(token_hash=_token_hash(token), username=agent.username,
                                                     created_at=now, expires_at=expires_at))
             conn.execute(update(db.agents).where(db.agents.c.username == agent.username).values(last_seen_at=now))
-        return Session(token, agent.username, agent.display_name, expires_at)
+        return Session(token, agent.username, agent.display_name, expires_at, agent.role or "agent")
 
     def session(self, token: Optional[str], now: Optional[float] = None) -> Optional[Session]:
         """The live session of a bearer token (and the agent is seen now), or None."""
@@ -111,14 +123,14 @@ class Accounts:
         now = now or time.time()
         with self.engine.begin() as conn:
             row = conn.execute(
-                select(db.sessions.c.username, db.sessions.c.expires_at, db.agents.c.display_name)
+                select(db.sessions.c.username, db.sessions.c.expires_at, db.agents.c.display_name, db.agents.c.role)
                 .join(db.agents, db.agents.c.username == db.sessions.c.username)
                 .where(db.sessions.c.token_hash == _token_hash(token), db.sessions.c.expires_at > now)
             ).first()
             if row is None:
                 return None
             conn.execute(update(db.agents).where(db.agents.c.username == row.username).values(last_seen_at=now))
-        return Session(token, row.username, row.display_name, row.expires_at)
+        return Session(token, row.username, row.display_name, row.expires_at, row.role or "agent")
 
     def log_out(self, token: str) -> None:
         """Ends the session; the agent stops counting as online."""

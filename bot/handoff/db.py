@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
-    create_engine, event,
+    create_engine, event, inspect, text,
 )
 from sqlalchemy.engine import Engine, make_url
 
@@ -30,6 +30,7 @@ agents = Table(
     Column("password_hash", String(256), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("last_seen_at", Float),  # the console was used: the agent counts as online for a while
+    Column("role", String(16)),  # agent or supervisor (insights, privacy requests); empty = agent
 )
 
 sessions = Table(
@@ -128,4 +129,18 @@ def make_engine(url: str) -> Engine:
             dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
     metadata.create_all(engine)
+    add_missing_columns(engine)
     return engine
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """A database made by an older version gets the nullable columns added since (create_all
+    makes missing tables only)."""
+    inspector = inspect(engine)
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(engine.dialect)
+                with engine.begin() as conn:
+                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))

@@ -11,7 +11,6 @@ import asyncio
 import json
 import time
 from datetime import datetime, timezone
-from functools import wraps
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -26,6 +25,7 @@ from bot.handoff.hours import SupportConfig
 from bot.handoff.rasa_api import LIVE_CHANNELS, RasaConversations, RasaUnreachable
 from bot.handoff.store import CLOSED, OPEN, STATUSES, CaseNotFound, ClaimRefused, HandoffStore, NewMessage
 from bot.settings import PROJECT_ROOT
+from bot.web.auth import api_error, session_required
 
 WEB_DIR = Path(__file__).resolve().parent
 OPENAPI = yaml.safe_load((WEB_DIR / "openapi.yml").read_text("utf-8"))
@@ -50,8 +50,7 @@ def in_words(seconds: int) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
-def _error(status: int, message: str, **extra: Any) -> HTTPResponse:
-    return response.json({"error": message, **extra}, status=status)
+_error = api_error
 
 
 def _status_filter(value: Optional[str]) -> List[str]:
@@ -88,17 +87,7 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
     api = Blueprint("agent_api", url_prefix="/api")
     canned = yaml.safe_load(CANNED_REPLIES.read_text("utf-8")) if CANNED_REPLIES.is_file() else {}
 
-    def authenticated(handler):
-        @wraps(handler)
-        async def checked(request: Request, *args, **kwargs):
-            header = request.headers.get("authorization", "")
-            token = header[7:].strip() if header.lower().startswith("bearer ") else None
-            session = await asyncio.to_thread(accounts.session, token)
-            if session is None:
-                return _error(401, "log in first (the session is missing or has expired)")
-            request.ctx.session = session
-            return await handler(request, *args, **kwargs)
-        return checked
+    authenticated = session_required(accounts)
 
     async def full_case(case_id: int) -> Dict[str, Any]:
         case = await asyncio.to_thread(store.case, case_id)
@@ -164,7 +153,8 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
         if session is None:
             return _error(401, "wrong username or password")
         return response.json({"token": session.token, "expires_at": _iso(session.expires_at),
-                              "agent": {"username": session.username, "display_name": session.display_name}})
+                              "agent": {"username": session.username, "display_name": session.display_name,
+                                        "role": session.role}})
 
     @api.post("/auth/logout")
     @authenticated
@@ -175,7 +165,8 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
     @api.get("/me")
     @authenticated
     async def me(request: Request) -> HTTPResponse:
-        return response.json({"username": request.ctx.session.username, "display_name": request.ctx.session.display_name})
+        session = request.ctx.session
+        return response.json({"username": session.username, "display_name": session.display_name, "role": session.role})
 
     @api.get("/cases")
     @authenticated
