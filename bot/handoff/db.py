@@ -97,12 +97,41 @@ notes = Table(
     Column("created_at", Float, nullable=False),
 )
 
+# The NPS and effort questions (bot/insights/surveys.py): one row per question asked, the score
+# once answered. The asked rows also keep a customer from being asked NPS twice within 30 days.
+surveys = Table(
+    "insights_surveys", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),  # nps (0-10) | effort (1-5)
+    Column("conversation_id", String(256), nullable=False, index=True),
+    Column("customer_key", String(256), nullable=False, index=True),  # as the cases' customer_key
+    Column("channel", String(32)),
+    Column("language", String(8)),
+    Column("asked_at", Float, nullable=False, index=True),
+    Column("score", Integer),
+    Column("answered_at", Float),
+)
+
 # One row per change to a case (new case, message, claim, ...): the console's live updates follow it.
 changes = Table(
     "handoff_changes", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("case_id", Integer, nullable=False),
     Column("at", Float, nullable=False),
+)
+
+# Who viewed, exported or erased which case or customer, and when (bot/privacy/audit.py). The
+# customer is kept masked with a one-way fingerprint: the log must not undo an erasure.
+privacy_audit = Table(
+    "privacy_audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False, index=True),
+    Column("actor", String(128), nullable=False),  # a console username, or os:<user> for the CLI
+    Column("action", String(16), nullable=False),  # view export erase retain
+    Column("case_id", Integer),
+    Column("subject", String(128)),  # "email a***@example.com", never the value itself
+    Column("fingerprint", String(32)),
+    Column("detail", JSON),
 )
 
 

@@ -1,0 +1,136 @@
+"""A date range's data: conversations from Rasa's tracker store (read by the editor's reader,
+bot/editor/review.py), cases, their first agent reply, and the NPS/effort answers from the
+handoff store. Bounded: at most MAX_DAYS days, and only the events near the range."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from datetime import date, datetime, time, timedelta
+from typing import Any, Dict, List, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.editor import review
+from bot.handoff import db
+from bot.insights.conversations import Conversation, conversations_of
+
+MAX_DAYS = 366
+# Conversations in the range are judged on what came after them: a repeat within 7 days (FCR).
+LOOK_AHEAD = timedelta(days=7)
+# A session that started just before the range still has its start read.
+LOOK_BEHIND = timedelta(days=1)
+
+
+class BadRange(ValueError):
+    """A range a person should correct: the message says how."""
+
+
+@dataclass(frozen=True)
+class Window:
+    first_day: date
+    last_day: date  # included
+    timezone: ZoneInfo
+    channel: Optional[str] = None
+    language: Optional[str] = None
+
+    @property
+    def start(self) -> float:
+        return datetime.combine(self.first_day, time(0), self.timezone).timestamp()
+
+    @property
+    def end(self) -> float:
+        return datetime.combine(self.last_day + timedelta(days=1), time(0), self.timezone).timestamp()
+
+    def contains(self, at: Optional[float]) -> bool:
+        return at is not None and self.start <= at < self.end
+
+    def matches(self, channel: Optional[str], language: Optional[str]) -> bool:
+        return (self.channel is None or channel == self.channel) and (self.language is None or language == self.language)
+
+    def days(self) -> List[date]:
+        return [self.first_day + timedelta(days=n) for n in range((self.last_day - self.first_day).days + 1)]
+
+
+def window(first: Optional[str], last: Optional[str], timezone: ZoneInfo, channel: Optional[str] = None,
+           language: Optional[str] = None) -> Window:
+    """From YYYY-MM-DD strings, checked: both present, real dates, in order, at most MAX_DAYS."""
+    days = []
+    for name, value in (("from", first), ("to", last)):
+        if not value:
+            raise BadRange(f"'{name}' is required, as YYYY-MM-DD")
+        try:
+            days.append(date.fromisoformat(str(value)[:10]) if len(str(value)) == 10 else None)
+        except ValueError:
+            days.append(None)
+        if days[-1] is None:
+            raise BadRange(f"'{name}' must be a date as YYYY-MM-DD, not {str(value)[:20]!r}")
+    if days[1] < days[0]:
+        raise BadRange("'to' is before 'from'")
+    if (days[1] - days[0]).days + 1 > MAX_DAYS:
+        raise BadRange(f"the range is longer than {MAX_DAYS} days: ask for a shorter one")
+    for name, value in (("channel", channel), ("language", language)):
+        if value is not None and not (0 < len(value) <= 32 and value.replace("_", "").replace("-", "").isalnum()):
+            raise BadRange(f"'{name}' must be a name such as rest, whatsapp, es")
+    return Window(days[0], days[1], timezone, channel or None, language or None)
+
+
+@dataclass
+class Data:
+    window: Window
+    conversations: List[Conversation]  # started in the window, filtered
+    later: List[Conversation]  # every conversation read (the window's and those after it): for repeats
+    cases: List[Dict[str, Any]]  # opened in the window, filtered
+    case_of: Dict[str, Dict[str, Any]]  # conversation key → the case opened during it
+    first_agent_reply: Dict[int, float]  # case id → when an agent first wrote
+    surveys: List[Dict[str, Any]] = field(default_factory=list)  # answered in the window, filtered
+    events: Dict[str, List[dict]] = field(default_factory=dict)  # sender → every event read (for the review's groups)
+
+
+def read(engine, tracker_url: str, win: Window, default_language: str = "es") -> Data:
+    since, until = win.start - LOOK_BEHIND.total_seconds(), win.end + LOOK_AHEAD.total_seconds()
+    events = _events(tracker_url, since, until)
+    every = conversations_of(events, default_language)
+    with engine.connect() as conn:
+        cases = [dict(r._mapping) for r in conn.execute(
+            select(db.cases).where(db.cases.c.created_at >= since, db.cases.c.created_at < until))]
+        surveys = [dict(r._mapping) for r in conn.execute(
+            select(db.surveys).where(db.surveys.c.answered_at >= win.start, db.surveys.c.answered_at < win.end))]
+        in_window = [c for c in cases if win.contains(c["created_at"]) and win.matches(c["channel"], c["language"])]
+        replies = dict(conn.execute(
+            select(db.messages.c.case_id, func.min(db.messages.c.timestamp))
+            .where(db.messages.c.sender == "agent", db.messages.c.case_id.in_([c["id"] for c in in_window]))
+            .group_by(db.messages.c.case_id)).all()) if in_window else {}
+    return Data(
+        window=win,
+        conversations=[c for c in every if win.contains(c.started_at) and win.matches(c.channel, c.language)],
+        later=every,
+        cases=in_window,
+        case_of=match_cases(every, cases),
+        first_agent_reply=replies,
+        surveys=[s for s in surveys if s["score"] is not None and win.matches(s["channel"], s["language"])],
+        events=events,
+    )
+
+
+def match_cases(conversations: List[Conversation], cases: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    """The case each conversation opened: same sender, opened while the conversation went on."""
+    by_sender: Dict[str, List[Conversation]] = {}
+    for conversation in conversations:
+        by_sender.setdefault(conversation.sender_id, []).append(conversation)
+    matched: Dict[str, Dict[str, Any]] = {}
+    for case in sorted(cases, key=lambda c: c["created_at"]):
+        candidates = [c for c in by_sender.get(case["conversation_id"], []) if c.started_at <= case["created_at"] <= c.ended_at + 1]
+        if candidates:
+            matched.setdefault(candidates[-1].key, case)
+    return matched
+
+
+def _events(url: str, since: float, until: float) -> Dict[str, List[dict]]:
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
+        return {}  # no conversation yet (and don't leave an empty file behind)
+    try:
+        return review.read_events(url, since, until)
+    except SQLAlchemyError:  # no tracker table yet: the bot hasn't had a conversation
+        return {}
