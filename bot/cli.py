@@ -28,12 +28,25 @@ def main(argv=None) -> None:
     serve = commands.add_parser("serve", help="one process in the foreground (containers): rasa, actions or web")
     serve.add_argument("component", choices=["rasa", "actions", "web"])
     commands.add_parser("bench", help="ours beside stock Rasa (python -m bench --help for options)", add_help=False)
+    commands.add_parser("privacy", help="customers' data: erase, export, retain, audit (python -m bot privacy --help)",
+                        add_help=False)
     agent = commands.add_parser("agent", help="add an agent of the console, or set a new password")
     agent.add_argument("username")
     agent.add_argument("--name", help="the name customers see when the agent joins (default: username)")
     agent.add_argument("--role", choices=["agent", "supervisor"],
                        help="supervisors also see insights and answer privacy requests (default: agent, or unchanged)")
+    kpis = commands.add_parser("kpis", help="how customer service is doing: the insights figures (README, Insights)")
+    kpis.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
+    kpis.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
+    kpis.add_argument("--channel", help="only this channel (rest, socketio, whatsapp)")
+    kpis.add_argument("--language", help="only this language (es, en, pt)")
+    kpis.add_argument("--format", choices=["table", "json", "csv"], default="table")
     args, rest = parser.parse_known_args(argv)
+
+    if args.command == "kpis":
+        from bot.insights.cli import kpis as print_kpis
+
+        sys.exit(print_kpis(args.first, args.last, args.channel, args.language, args.format))
 
     if args.command == "agent":
         from bot.handoff.agents_cli import set_agent
@@ -77,3 +90,7 @@ def main(argv=None) -> None:
         from bench.harness import main as bench_main
 
         sys.exit(bench_main(rest))
+    if args.command == "privacy":
+        from bot.privacy.cli import main as privacy_main
+
+        sys.exit(privacy_main(rest))

@@ -24,6 +24,7 @@ from bot.handoff.accounts import Accounts, TooManyAttempts
 from bot.handoff.hours import SupportConfig
 from bot.handoff.rasa_api import LIVE_CHANNELS, RasaConversations, RasaUnreachable
 from bot.handoff.store import CLOSED, OPEN, STATUSES, CaseNotFound, ClaimRefused, HandoffStore, NewMessage
+from bot.privacy import audit as privacy_audit
 from bot.settings import PROJECT_ROOT
 from bot.web.auth import api_error, session_required
 
@@ -180,7 +181,10 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
     @api.get("/cases/<case_id:int>")
     @authenticated
     async def one_case(request: Request, case_id: int) -> HTTPResponse:
-        return response.json(await full_case(case_id))
+        case = await full_case(case_id)
+        # who looked at a customer's case, for the privacy audit log (bot/privacy/audit.py)
+        await asyncio.to_thread(privacy_audit.record_view, store.engine, request.ctx.session.username, case_id)
+        return response.json(case)
 
     @api.post("/cases/<case_id:int>/claim")
     @authenticated

@@ -152,6 +152,9 @@ def create_app(settings: WebSettings, name: str = "aurora_web") -> Sanic:
     app.blueprint(agent_api_blueprint(store, Accounts(store.engine, support.session_s),
                                       RasaConversations(settings.rasa_url, settings.rasa_token), support))
     app.blueprint(console_blueprint())
+    from bot.web.privacy_api import privacy_api_blueprint
+
+    app.blueprint(privacy_api_blueprint(store.engine, Accounts(store.engine, support.session_s)))
     if settings.demo_tokens:
         app.blueprint(demo_token_blueprint(settings))
 
