@@ -19,6 +19,7 @@ from sanic import Sanic, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 
+from bot.privacy import log_masking
 from bot.security.shared_secret import HEADER, SECRET_VARIABLE, action_server_secret, header_matches
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -57,6 +58,7 @@ def main(argv=None) -> int:
         print(f"The action server needs {SECRET_VARIABLE} (at least 16 characters), the same value the Rasa "
               "server is started with: `python -m bot run` generates one in demo mode.", file=sys.stderr)
         return 2
+    log_masking.install()  # no card number, email or phone in any log line
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     host = os.environ.get("SANIC_HOST", "127.0.0.1")
     app = protected_app(args.actions, secret)

@@ -8,12 +8,17 @@
 - Conversation ids that look like a phone number belong to WhatsApp (its sender id is the
   customer's number): no other channel may use one, so nobody can write into someone's WhatsApp
   conversation by naming it.
+- Card numbers are hidden before Rasa sees the text (`without_card_numbers`), so no tracker,
+  case transcript or log ever holds one, and the customer is told not to send them
+  (`card_warning`, in the conversation's language).
 """
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
+
+from bot.privacy.masking import mask_cards
 
 MAX_MESSAGE_LENGTH = 4096
 MAX_METADATA_BYTES = 4096
@@ -49,3 +54,30 @@ def client_metadata(metadata: Any, client_address: Optional[str]) -> Dict[str, A
     if client_address:
         cleaned["client"] = {"address": client_address}
     return cleaned
+
+
+CARD_WARNING = "utter_card_number_hidden"
+
+
+def without_card_numbers(text: str) -> Tuple[str, bool]:
+    """The text with every card number (a Luhn-valid PAN) hidden, and whether it had any."""
+    masked, found = mask_cards(text)
+    return masked, found > 0
+
+
+async def card_warning(agent: Any, sender_id: str, fallback_language: Optional[str] = None) -> str:
+    """What to tell a customer whose card number was hidden, in the conversation's language: its
+    `language` slot after the turn (the message's own language when it was clear), else
+    `fallback_language`, else the shop's default."""
+    from bot.languages import default_language, project_languages
+    from bot.responses import domain_response_text
+
+    language = None
+    try:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        language = tracker.get_slot("language") if tracker is not None else None
+    except Exception:  # no tracker to read: the fallback language says it
+        language = None
+    if language not in project_languages():
+        language = fallback_language if fallback_language in project_languages() else default_language()
+    return domain_response_text(CARD_WARNING, language) or "…"

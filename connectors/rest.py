@@ -22,7 +22,8 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.limits import MAX_MESSAGE_LENGTH, MetadataTooLarge, client_metadata, sender_problem
+from connectors.limits import (MAX_MESSAGE_LENGTH, MetadataTooLarge, card_warning, client_metadata, sender_problem,
+                               without_card_numbers)
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class ValidatingRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
             sender_id = await self._extract_sender(request)
-            text = self._extract_message(request)
+            text, had_card = without_card_numbers(self._extract_message(request))
             message_id = self._extract_message_id(request)
             input_channel = self._extract_input_channel(request)
             metadata = self.get_metadata(request)
@@ -122,6 +123,9 @@ class ValidatingRestInput(RestInput):
             except (CancelledError, Exception) as error:
                 logger.error("rest.message.failed error=%s %s", type(error).__name__, str(error)[:200])
                 return response.json({"error": "The message could not be processed; send it again."}, status=503)
+            if had_card:
+                collector.messages.append({"recipient_id": sender_id, "text": await card_warning(
+                    request.app.ctx.agent, sender_id, metadata.get("language"))})
             return response.json(collector.messages)
 
         return webhook

@@ -33,7 +33,7 @@ from socketio import AsyncRedisManager
 from bot.languages import default_language, project_languages
 from bot.responses import domain_response_text
 from bot.web import allowed_origins
-from connectors.limits import MAX_MESSAGE_LENGTH, client_metadata, sender_problem
+from connectors.limits import MAX_MESSAGE_LENGTH, card_warning, client_metadata, sender_problem, without_card_numbers
 
 MAX_FRAME_BYTES = 64 * 1024
 
@@ -94,7 +94,10 @@ class AllowedOriginsSocketIOInput(SocketIOInput):
             if len(text) > MAX_MESSAGE_LENGTH:
                 await output.send_text_message(sender_id, _too_long_text(metadata.get("language")))
                 return
+            text, had_card = without_card_numbers(text)
             await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata))
+            if had_card:
+                await output.send_text_message(sender_id, await card_warning(_agent(sio, sid), sender_id, metadata.get("language")))
 
         sio.on("session_request", session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
@@ -107,6 +110,15 @@ def _address(sio: Any, sid: Text) -> Optional[str]:
         return None
     request = environ.get("sanic.request")
     return getattr(request, "remote_addr", None) or getattr(request, "ip", None) or environ.get("REMOTE_ADDR")
+
+
+def _agent(sio: Any, sid: Text) -> Any:
+    """The Rasa agent serving this socket (through the Sanic app of its handshake request)."""
+    try:
+        request = (sio.get_environ(sid) or {}).get("sanic.request")
+        return request.app.ctx.agent
+    except Exception:  # the socket went away meanwhile: the warning falls back to the page's language
+        return None
 
 
 def _too_long_text(language: Any) -> str:

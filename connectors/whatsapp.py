@@ -27,7 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.limits import MAX_MESSAGE_LENGTH
+from connectors.limits import MAX_MESSAGE_LENGTH, card_warning, without_card_numbers
 from bot.responses import domain_response_text as domain_text
 
 logger = logging.getLogger(__name__)
@@ -233,7 +233,10 @@ def _text_for_rasa(message: Dict[str, Any]) -> Optional[str]:
 def _attachment(message: Dict[str, Any]) -> Dict[str, Any]:
     kind = message.get("type")
     media = _dict(message.get(kind))
-    return {"type": kind, "id": media.get("id"), "caption": media.get("caption")}
+    caption = media.get("caption")
+    if isinstance(caption, str):
+        caption, _ = without_card_numbers(caption)  # a photo's caption reaches the tracker too
+    return {"type": kind, "id": media.get("id"), "caption": caption}
 
 
 def incoming_from(message: Dict[str, Any], names: Dict[str, Optional[str]]) -> Optional[Incoming]:
@@ -462,6 +465,7 @@ class WhatsAppInput(InputChannel):
         self.settings = settings
         self.recent_ids = RecentIds()
         self._tasks: Set[asyncio.Task] = set()  # kept so running tasks aren't garbage-collected
+        self._app: Any = None  # Rasa's Sanic app, set by the first delivery: its agent reads trackers
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return WhatsAppOutput(self.settings) if self.settings.configured else None
@@ -515,6 +519,7 @@ class WhatsAppInput(InputChannel):
         if not isinstance(payload, dict):
             return response.json({"error": "The body must be a JSON object."}, status=400)
         new_messages = self._new_messages(payload)
+        self._app = request.app  # its Rasa agent: the conversation's language for the card warning
         if new_messages:
             self._in_background(self._handle_all(new_messages, on_new_message))
         return response.json({"status": "received"})
@@ -552,10 +557,15 @@ class WhatsAppInput(InputChannel):
         if len(incoming.text) > MAX_MESSAGE_LENGTH:  # the same limit as every channel
             await self._reply(incoming, output, "utter_message_too_long")
             return
+        text, had_card = without_card_numbers(incoming.text)
         await on_new_message(UserMessage(
-            incoming.text, output, incoming.wa_id, input_channel=CHANNEL_NAME,
+            text, output, incoming.wa_id, input_channel=CHANNEL_NAME,
             message_id=incoming.message_id, metadata=incoming.metadata,
         ))
+        if had_card:
+            agent = getattr(self._app.ctx, "agent", None) if self._app is not None else None
+            await output.send_text_message(incoming.wa_id, await card_warning(agent, incoming.wa_id,
+                                                                              language_of_phone(incoming.wa_id)))
 
     async def _reply_unsupported(self, incoming: Incoming, output: WhatsAppOutput) -> None:
         """Audio, video, locations, stickers: answered here, in the language of the number's

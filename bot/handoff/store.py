@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.handoff import db
+from bot.privacy.transcripts import stored_message, stored_text
 
 OPEN = ("pending", "ticket", "assigned")
 WAITING = ("pending", "ticket")
@@ -82,7 +83,7 @@ class HandoffStore:
                 customer_key=customer_key, customer_name=customer_name, contact=contact, created_at=now,
             )).inserted_primary_key[0]
             for message in transcript:
-                conn.execute(insert(db.messages).values(case_id=case_id, **message.__dict__))
+                conn.execute(insert(db.messages).values(case_id=case_id, **stored_message(message)))
             self._changed(conn, case_id, now)
         return self.case(case_id)
 
@@ -184,11 +185,11 @@ class HandoffStore:
         """Appends to the transcript; None when this Rasa event is already there."""
         try:
             with self.engine.begin() as conn:
-                message_id = conn.execute(insert(db.messages).values(case_id=case_id, **message.__dict__)).inserted_primary_key[0]
+                message_id = conn.execute(insert(db.messages).values(case_id=case_id, **stored_message(message))).inserted_primary_key[0]
                 self._changed(conn, case_id)
         except IntegrityError:
             return None
-        return {"id": message_id, **message.__dict__}
+        return {"id": message_id, **stored_message(message)}
 
     def set_delivered(self, message_id: int, delivered: bool) -> None:
         with self.engine.begin() as conn:
@@ -214,6 +215,7 @@ class HandoffStore:
     def add_note(self, case_id: int, agent: str, text: str, now: Optional[float] = None) -> Dict[str, Any]:
         self.case(case_id)
         now = now or time.time()
+        text = stored_text(text)  # card numbers never stored (bot/privacy/transcripts.py)
         with self.engine.begin() as conn:
             note_id = conn.execute(insert(db.notes).values(case_id=case_id, agent=agent, text=text, created_at=now)).inserted_primary_key[0]
             self._changed(conn, case_id, now)

@@ -8,6 +8,7 @@ signed customer tokens for the page's demo log-in.
       /static/webchat.js      rasa-webchat 1.0.1, served locally (no CDN)
       /demo/customer-token    ?customer=c01: only with the demo shop AND SHOP_SIGNING_SECRET
       /agent                  the agent console (bot/web/agent_api.py), its JSON API under /api
+      /agent/insights         supervisors' insights (bot/web/insights_api.py), /api/insights
       /healthz                200 when the app is up
 """
 from __future__ import annotations
@@ -26,7 +27,8 @@ from sanic.response import HTTPResponse
 
 from bot.settings import PROJECT_ROOT
 from bot.shop import customer_token
-from bot.web import WebSettings
+from bot.privacy import config as privacy_config
+from bot.web import WebSettings, i18n
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,15 @@ def _script_json(value) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
+def privacy_notice(language: str, link: str) -> str:
+    """The short notice under the chat (bot/web/i18n/privacy/), with the shop's privacy page."""
+    words = i18n.texts("privacy", language)
+    notice = html.escape(words.get("notice", ""))
+    if not link:
+        return notice
+    return f'{notice} <a href="{html.escape(link)}" rel="noopener">{html.escape(words.get("notice_link", link))}</a>'
+
+
 def demo_page_blueprint(settings: WebSettings) -> Blueprint:
     """The demo shop page, the embed script and the widget's JavaScript."""
     blueprint = Blueprint("shop_page")
@@ -80,6 +91,7 @@ def demo_page_blueprint(settings: WebSettings) -> Blueprint:
         1,
     )
     widget_js = WIDGET_JS.read_text("utf-8").replace(WIDGET_FONT_IMPORT, "") if WIDGET_JS.is_file() else None
+    notice_link = privacy_config.load().notice_link
     if widget_js is None:
         logger.warning("%s is missing: run `make install` (npm ci) for the web widget", WIDGET_JS)
 
@@ -91,6 +103,7 @@ def demo_page_blueprint(settings: WebSettings) -> Blueprint:
         values = {f"t_{k}": (v if k == "help" else html.escape(v)) for k, v in texts.items()}
         values.update({f"cur_{code}": "current" if code == language else "" for code in LANGUAGES})
         values["lang"] = language
+        values["privacy_notice"] = privacy_notice(language, notice_link)
         values["demo_tokens"] = "true" if settings.demo_tokens else "false"
         nonce = secrets.token_urlsafe(16)
         values["csp_nonce"] = nonce
@@ -155,6 +168,9 @@ def create_app(settings: WebSettings, name: str = "aurora_web") -> Sanic:
     from bot.web.privacy_api import privacy_api_blueprint
 
     app.blueprint(privacy_api_blueprint(store.engine, Accounts(store.engine, support.session_s)))
+    from bot.web.insights_api import insights_api_blueprint
+
+    app.blueprint(insights_api_blueprint(store.engine, Accounts(store.engine, support.session_s)))
     if settings.demo_tokens:
         app.blueprint(demo_token_blueprint(settings))
 
