@@ -92,8 +92,11 @@ run: install models/.trained
 shell: install models/.trained
 	$(PY) -m bot shell
 
+# Two workers (the machine's two cores): each test file runs whole in one of them (--dist
+# loadfile); the slowest files are listed at the end.
+TEST_WORKERS ?= 2
 test: install browser nginx models/.trained
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 eval: install
 	$(PY) -m bot eval

@@ -24,7 +24,7 @@ class ActionConfirmPending(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         pending = tracker.get_slot("pending_confirmation")
-        if pending not in ("start_return", "cancel_order"):
+        if pending not in ("start_return", "start_exchange", "cancel_order"):
             dispatcher.utter_message(response="utter_how_can_i_help")
             return CLEAR
         try:
@@ -34,6 +34,8 @@ class ActionConfirmPending(Action):
                 dispatcher.utter_message(response="utter_how_can_i_help")
             elif pending == "start_return":
                 await _start_return(dispatcher, order, tracker.get_slot("language"))
+            elif pending == "start_exchange":
+                await _start_exchange(dispatcher, order)
             else:
                 await _cancel(dispatcher, order)
         except BackendUnavailable:
@@ -51,6 +53,15 @@ async def _start_return(dispatcher: CollectingDispatcher, order, language) -> No
         dispatcher.utter_message(response="utter_return_started_paid_label", rma=record.rma, label_cost=money(label_cost, language))
     else:
         dispatcher.utter_message(response="utter_return_started_free", rma=record.rma)
+
+
+async def _start_exchange(dispatcher: CollectingDispatcher, order) -> None:
+    """An exchange travels as a return the shop's team reads as such: the customer names the new
+    size or colour in reply to the label's email."""
+    skus = [line.sku for line in order_eligibility(shop_policy(), order, date.today()) if line.returnable]
+    record = await shop_backend().open_return(order.id, skus, "exchange for another size or colour, requested through the bot",
+                                              date.today())
+    dispatcher.utter_message(response="utter_exchange_started", rma=record.rma)
 
 
 async def _cancel(dispatcher: CollectingDispatcher, order) -> None:

@@ -11,6 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.surveys import ask_nps_if_due, record_survey_answer
 from actions.trust import verified_customer_id, whatsapp_number
 from bot.handoff import hours
 from bot.handoff.csat import score_in
@@ -148,6 +149,9 @@ class ActionRecordCsat(Action):
         return "action_record_csat"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        survey = await record_survey_answer(dispatcher, tracker)  # the same buttons carry NPS and effort
+        if survey is not None:
+            return survey
         score = score_in(next(tracker.get_latest_entity_values("csat_score"), None) or tracker.latest_message.get("text"))
         store = default_store()
         case = await asyncio.to_thread(store.latest_case_of, tracker.sender_id)
@@ -156,4 +160,5 @@ class ActionRecordCsat(Action):
             return []
         await asyncio.to_thread(store.record_csat, case["id"], score)
         dispatcher.utter_message(response="utter_csat_thanks")
+        await ask_nps_if_due(dispatcher, tracker)  # the conversation is over: now and then, NPS
         return []

@@ -52,22 +52,31 @@ async def order_status(reply: Reply, order: Order) -> List[EventType]:
         tracking_url=formatting.tracking_url(order.carrier, order.tracking_number),
         delivered_on=reply.day(order.delivered_on),
     )
-    late = order.estimated_delivery and order.estimated_delivery < reply.today and order.status in ("shipped", "in_transit", "paid", "preparing")
-    if late:
+    if order.is_late(reply.today):
         reply.say("utter_order_late", order_id=order.id, eta=reply.day(order.estimated_delivery), carrier=order.carrier or "")
     return []
 
 
 async def return_eligibility(reply: Reply, order: Order) -> List[EventType]:
-    lines = order_eligibility(shop_policy(), order, reply.today)
+    """Each item's last day to send it back; then the offer to start the return, or the exchange
+    when the customer asked for another size or colour."""
+    policy = shop_policy()
+    lines = order_eligibility(policy, order, reply.today)
     for line in lines:
         response = "utter_return_line_ok" if line.returnable else f"utter_return_line_{line.reason}"
         reply.say(response, title=line.title, last_day=reply.day(line.last_day))
-    if any(line.returnable for line in lines):
-        reply.say("utter_confirm_start_return")
-        return [SlotSet("pending_confirmation", "start_return")]
-    reply.say("utter_nothing_to_return", order_id=order.id)
-    return []
+    if not any(line.returnable for line in lines):
+        reply.say("utter_nothing_to_return", order_id=order.id)
+        return []
+    if reply.tracker.get_slot("wants_exchange"):
+        if policy.exchanges.allowed:
+            kinds = f" {reply.word('utter_exchange_kinds_or')} ".join(reply.word(f"utter_exchange_kind_{k}") for k in policy.exchanges.kinds)
+            reply.say("utter_exchange_offer_free" if policy.exchanges.free else "utter_exchange_offer_paid", kinds=kinds)
+            reply.say("utter_confirm_start_exchange")
+            return [SlotSet("pending_confirmation", "start_exchange")]
+        reply.say("utter_exchange_not_offered")
+    reply.say("utter_confirm_start_return")
+    return [SlotSet("pending_confirmation", "start_return")]
 
 
 async def refund_status(reply: Reply, order: Order) -> List[EventType]:

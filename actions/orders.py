@@ -14,6 +14,7 @@ from bot.security.identity_guard import default_guard
 from bot.shop.backend import BackendUnavailable
 from bot.shop.factory import shop_backend
 from bot.shop.identity import after_failure, is_locked, verified_order
+from bot.shop.vip import vip_problems
 
 FORGET_ORDER = [SlotSet("order_id", None), SlotSet("contact", None)]
 # After a wrong pair only the contact is asked again: "me equivoqué, el email bueno es …" then
@@ -28,6 +29,17 @@ def about_a_named_order(tracker: Tracker, topic: str) -> List[EventType]:
     if tracker.active_loop_name or not next(tracker.get_latest_entity_values("order_id"), None):
         return []
     return [SlotSet("order_topic", topic), FollowupAction("order_form")]
+
+
+async def vip_with_a_problem(order, topic: str, today: date) -> bool:
+    """A VIP whose order has a problem the shop lists in escalation.yml gets a person at once."""
+    problem = topic
+    if topic in ("status", "not_received") and order.delivered_on is None:  # still on its way: a problem only when late
+        problem = "late" if order.is_late(today) else None
+    if problem not in vip_problems():
+        return False
+    customer = await shop_backend().find_customer(order.customer_id)
+    return bool(customer and customer.tier == "vip")
 
 
 class ActionPaymentProblem(Action):
@@ -74,7 +86,11 @@ class ActionOrderRequest(Action):
             topic = tracker.get_slot("order_topic") or "status"
             answer = order_topics.HANDLERS[topic]
             events = await answer(order_topics.Reply(dispatcher, tracker, domain, date.today()), order)
+            if await vip_with_a_problem(order, topic, date.today()):
+                dispatcher.utter_message(response="utter_vip_to_person")
+                events = events + [FollowupAction("action_handoff")]
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_down")
             return []
-        return [SlotSet("identity_failures", 0)] + remember_customer(tracker, order.customer_id) + events
+        answered = [SlotSet("identity_failures", 0), SlotSet("wants_exchange", None)]
+        return answered + remember_customer(tracker, order.customer_id) + events

@@ -1,5 +1,6 @@
-"""A dialogue policy with one rule: a message the NLU marked for escalation (bot/nlu/escalation.py)
-is handed to a person at once, whatever the intent or an open form, then the bot listens.
+"""A dialogue policy with two rules: a message the NLU marked for escalation (bot/nlu/escalation.py)
+is handed to a person at once, whatever the intent or an open form; and after any handoff the bot
+listens.
 
 A policy (Rasa's extension point for "what next") rather than rules: rules can't see the
 escalation mark, and the customer's intent stays theirs. Its priority is above RulePolicy's so it
@@ -32,10 +33,13 @@ class EscalationPolicy(Policy):
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Optional[Dict[Text, Any]] = None, **kwargs: Any) -> PolicyPrediction:
+        if tracker.is_paused():
+            return self._prediction(self._default_predictions(domain))
+        if tracker.latest_action_name == HANDOFF_ACTION:
+            # After a handoff, however it was reached (a rule, this policy, an action's follow-up
+            # for a VIP), the bot listens.
+            return self._prediction(confidence_scores_for(ACTION_LISTEN_NAME, 1.0, domain))
         escalation = (tracker.latest_message.parse_data or {}).get(ESCALATION) if tracker.latest_message else None
-        if escalation and not tracker.is_paused():
-            if tracker.latest_action_name == ACTION_LISTEN_NAME:
-                return self._prediction(confidence_scores_for(HANDOFF_ACTION, 1.0, domain))
-            if tracker.latest_action_name == HANDOFF_ACTION:
-                return self._prediction(confidence_scores_for(ACTION_LISTEN_NAME, 1.0, domain))
+        if escalation and tracker.latest_action_name == ACTION_LISTEN_NAME:
+            return self._prediction(confidence_scores_for(HANDOFF_ACTION, 1.0, domain))
         return self._prediction(self._default_predictions(domain))

@@ -21,8 +21,13 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEST_RASA_PORT = int(os.environ.get("TEST_RASA_PORT", "15005"))
-TEST_ACTIONS_PORT = int(os.environ.get("TEST_ACTIONS_PORT", "15055"))
+# `make test` runs the test files in two pytest-xdist workers (gw0, gw1): a file stays in one
+# worker, so each file's own fixed ports are safe; the session bots below exist once per worker,
+# so the second worker's are shifted by WORKER_PORT_STEP.
+WORKER_PORT_STEP = 10
+WORKER_OFFSET = WORKER_PORT_STEP * int(re.sub(r"\D", "", os.environ.get("PYTEST_XDIST_WORKER", "")) or 0)
+TEST_RASA_PORT = int(os.environ.get("TEST_RASA_PORT", "15005")) + WORKER_OFFSET
+TEST_ACTIONS_PORT = int(os.environ.get("TEST_ACTIONS_PORT", "15055")) + WORKER_OFFSET
 TEST_TOKEN = "test-token-not-secret"
 
 
@@ -151,7 +156,7 @@ def isolated_bot(tmp_path_factory) -> BotClient:
         yield client
 
 
-ISOLATED_PORTS = {"rasa": 15605, "actions": 15655, "web": 15680}
+ISOLATED_PORTS = {"rasa": 15605 + WORKER_OFFSET, "actions": 15655 + WORKER_OFFSET, "web": 15680 + WORKER_OFFSET}
 ISOLATED_ACTION_SECRET = "isolated-test-action-secret-0123456789"
 ISOLATED_AGENT_PASSWORD = "demo-password-for-tests"
 

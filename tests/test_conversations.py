@@ -266,6 +266,7 @@ ASK_TICKET_CONTACT = R("utter_ask_ticket_contact_form_contact")
 IDENTITY_FAILED = R("utter_identity_failed")
 DAMAGED_SORRY = R("utter_damaged_item_sorry")
 NO_14_DAYS = (r"\b14\b",)  # no report window claimed for an order that hasn't been delivered
+VIP_TO_PERSON = [R("utter_vip_to_person"), Handoff()]  # Ana and Mariana are VIPs: shop/escalation.yml
 
 
 def damaged_not_delivered(order_id: str) -> R:
@@ -338,16 +339,16 @@ SCENARIOS: List[Scenario] = [
     # ---------------- damaged or wrong item --------------------------------------------------------------
     Scenario("damaged_item_of_an_order_still_in_transit_es", "es", [
         T("hola, el pedido 100234 me ha llegado roto, la cremallera esta rota y no cierra", [DAMAGED_SORRY, ASK_CONTACT]),
-        T("ana.garcia@example.com", [damaged_not_delivered("100234")], forbid=NO_14_DAYS),
-    ], slots={"order_id": "100234", "customer_id": "c01"}),
+        T("ana.garcia@example.com", [damaged_not_delivered("100234"), *VIP_TO_PERSON], prefix=True, forbid=NO_14_DAYS),
+    ], handoff=True, slots={"order_id": "100234", "customer_id": "c01"}),
     Scenario("zip_broken_what_do_i_do_es", "es", [
         T("hola, el pedido 100234 me ha llegado con la cremallera rota, q hago??", [DAMAGED_SORRY, ASK_CONTACT]),
-        T("ana.garcia@example.com", [damaged_not_delivered("100234")], forbid=NO_14_DAYS),
-    ]),
+        T("ana.garcia@example.com", [damaged_not_delivered("100234"), *VIP_TO_PERSON], prefix=True, forbid=NO_14_DAYS),
+    ], handoff=True),
     Scenario("wrong_size_sent_for_an_order_in_transit_es", "es", [
         T("me habeis mandado una talla q no es, pedi la M y me llego la L. pedido 100234", [DAMAGED_SORRY, ASK_CONTACT]),
-        T("mi correo: Ana.Garcia@example.com", [damaged_not_delivered("100234")], forbid=NO_14_DAYS),
-    ]),
+        T("mi correo: Ana.Garcia@example.com", [damaged_not_delivered("100234"), *VIP_TO_PERSON], prefix=True, forbid=NO_14_DAYS),
+    ], handoff=True),
     Scenario("wrong_colour_for_a_shipped_order_by_phone_en", "en", [
         T("the tshirts came in the wrong colour, order 100777", [DAMAGED_SORRY, ASK_CONTACT]),
         T("+55 11 98765-4321", [damaged_not_delivered("100777")], forbid=NO_14_DAYS),
@@ -367,8 +368,8 @@ SCENARIOS: List[Scenario] = [
     Scenario("tablet_screen_broken_on_the_last_day_to_report_pt", "pt", [
         T("a tablet chegou com o ecrã partido :(", [DAMAGED_SORRY, ASK_ORDER]),
         T("é o 100801", [ASK_CONTACT]),
-        T("mariana.costa@example.pt", [damaged_answer("100801")]),
-    ]),
+        T("mariana.costa@example.pt", [damaged_answer("100801"), *VIP_TO_PERSON], prefix=True),
+    ], handoff=True),
     Scenario("jeans_badly_sewn_from_a_returned_order_too_late_es", "es", [
         T("el pedido 100955 me vino con los vaqueros descosidos", [DAMAGED_SORRY, ASK_CONTACT]),
         T("javier.ruiz@example.es", [damaged_too_late("100955")]),
@@ -388,6 +389,30 @@ SCENARIOS: List[Scenario] = [
                                     R("utter_return_line_hygiene", title=item("100410", 1)["title"]),
                                     R("utter_confirm_start_return")]),
         T("no thanks, just checking", [R("utter_anything_else")]),
+    ]),
+    # ---------------- an exchange rather than a refund ------------------------------------------------------
+    Scenario("swap_what_came_in_order_100410_for_another_size_en", "en", [
+        T("can i swap what i got in order 100410 for another size", [ASK_CONTACT]),
+        T("tom.baker@example.org", [return_line_ok("100410", 0),
+                                    R("utter_return_line_hygiene", title=item("100410", 1)["title"]),
+                                    R("utter_exchange_offer_free", kinds="size or colour"),
+                                    R("utter_confirm_start_exchange")]),
+        T("no, I'll think about it", [R("utter_anything_else")]),
+    ], slots={"wants_exchange": None}),
+    Scenario("trainers_too_small_change_them_for_another_size_es", "es", [
+        T("las zapatillas del pedido 100502 me quedan pequeñas, se pueden cambiar por otra talla??", [ASK_CONTACT]),
+        T("lucia.fernandez@example.com", [return_line_ok("100502", 0),
+                                          R("utter_return_line_hygiene", title=item("100502", 1)["title"]),
+                                          R("utter_exchange_offer_free", kinds="talla o color"),
+                                          R("utter_confirm_start_exchange")]),
+        T("vale, no, de momento no", [R("utter_anything_else")]),
+    ]),
+    Scenario("tablet_in_another_colour_on_its_last_day_pt", "pt", [
+        T("boa tarde, queria trocar a tablet da encomenda 100801 por outra cor, ainda dá?", [ASK_CONTACT]),
+        T("mariana.costa@example.pt", [return_line_ok("100801", 0),
+                                       R("utter_exchange_offer_free", kinds="tamanho ou cor"),
+                                       R("utter_confirm_start_exchange")]),
+        T("sim, por favor", [R("utter_exchange_started")]),
     ]),
     Scenario("payment_of_order_100920_did_not_go_through_en", "en", [
         T("the payment for order 100920 didn't go through", [ASK_CONTACT]),

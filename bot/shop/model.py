@@ -36,6 +36,9 @@ class OrderLine:
     final_sale: bool = False
 
 
+STILL_COMING = ("paid", "preparing", "shipped", "in_transit")
+
+
 @dataclass(frozen=True)
 class Order:
     id: str
@@ -56,6 +59,10 @@ class Order:
     @property
     def shipped(self) -> bool:
         return self.status not in NOT_YET_SHIPPED and self.status != "cancelled"
+
+    def is_late(self, today: date) -> bool:
+        """Still on its way (or not yet sent) after its estimated delivery day."""
+        return bool(self.estimated_delivery and self.estimated_delivery < today and self.status in STILL_COMING)
 
 
 @dataclass(frozen=True)
