@@ -26,7 +26,7 @@ def cases_where(engine: Engine, matches: Callable[[Dict[str, Any]], bool]) -> Se
                db.cases.c.contact, db.cases.c.context)
     found: Set[int] = set()
     with engine.connect() as conn:
-        rows = conn.execution_options(stream_results=True, yield_per=500).execute(
+        rows = conn.execution_options(stream_results=True).execute(
             select(*columns).where(~db.cases.c.conversation_id.startswith(ERASED_PREFIX)))
         for row in rows:
             if matches(dict(row._mapping)):

@@ -1,8 +1,10 @@
 """Hiding personal data in text.
 
 - Card numbers (PANs): 13 to 19 digits, spaces or dashes allowed between them, that pass the
-  Luhn check. Never stored: the channels hide them before Rasa sees the text. Requiring the Luhn
-  check keeps order numbers, phones and tracking numbers as they are.
+  Luhn check and start as cards do (2 to 6: Mastercard, Visa, Amex, Discover, JCB, UnionPay…).
+  Never stored: the channels hide them before Rasa sees the text. The Luhn check keeps order
+  numbers and tracking numbers as they are; the first digit and a leading "+" keep phones
+  ("0034…", "+55 11 9…"), one in ten of which would pass the Luhn check by chance.
 - Emails and phone numbers: hidden in every log line, and in case transcripts when the shop
   asks for it (shop/privacy.yml).
 """
@@ -19,6 +21,7 @@ PHONE_MASK = "<phone>"
 # A run of digits with single spaces or dashes between them, not touching letters or digits.
 _DIGIT_RUN = re.compile(r"(?<![\w])\d+(?:[ -]\d+)*(?![\w])")
 _GROUP = re.compile(r"\d+")
+CARD_FIRST_DIGITS = "23456"
 MAX_CARD_GROUPS = 19  # a card has at most 19 digits, so at most 19 groups: bounds the search
 
 
@@ -32,7 +35,7 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _card_spans(run: str) -> List[Tuple[int, int]]:
+def _card_spans(run: str, after_plus: bool = False) -> List[Tuple[int, int]]:
     """Where card numbers are in a run of digit groups ("+34 600 11 22 33 4539 5787 6362 1486"
     holds a phone and a card): consecutive groups of 13-19 digits that pass the Luhn check, the
     longest first, left to right, never overlapping."""
@@ -41,6 +44,9 @@ def _card_spans(run: str) -> List[Tuple[int, int]]:
     first = 0
     while first < len(groups):
         found = None
+        if run[groups[first][0]] not in CARD_FIRST_DIGITS or (first == 0 and after_plus):
+            first += 1
+            continue
         for last in range(min(len(groups), first + MAX_CARD_GROUPS) - 1, first - 1, -1):
             digits = "".join(run[a:b] for a, b in groups[first:last + 1])
             if 13 <= len(digits) <= 19 and luhn_valid(digits):
@@ -63,7 +69,7 @@ def mask_cards(text: str) -> Tuple[str, int]:
     def replace(match: "re.Match[str]") -> str:
         nonlocal found
         run = match.group(0)
-        spans = _card_spans(run)
+        spans = _card_spans(run, after_plus=match.start() > 0 and text[match.start() - 1] == "+")
         for start, end in reversed(spans):
             run = run[:start] + CARD_MASK + run[end:]
         found += len(spans)

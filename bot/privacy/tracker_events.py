@@ -55,7 +55,7 @@ class TrackerEvents:
         query = sa.text(f"SELECT sender_id, data FROM {EVENTS} WHERE type_name IN :types ORDER BY id") \
             .bindparams(sa.bindparam("types", expanding=True))
         with self.engine.connect() as conn:
-            rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query, {"types": list(PERSONAL_TYPES)})
+            rows = conn.execution_options(stream_results=True).execute(query, {"types": list(PERSONAL_TYPES)})
             for sender_id, data in rows:
                 if sender_id in found:
                     continue
