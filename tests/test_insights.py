@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.handoff.store import HandoffStore
-from bot.insights import churn, metrics, operations, reading
+from bot.insights import churn, metrics, operations, reading, surveys
 from bot.insights.settings import InsightsSettings
 from tests.insights_data import DAY, HOUR, T0, Session, Turn, answer_surveys, open_cases, write_tracker
 
@@ -177,3 +177,26 @@ def test_operational_insight_from_the_orders_behind_the_conversations(stores):
     assert sorted((r["product"], r["contacts"]) for r in found["damaged_products"]) == [("Botas Nieve", 1), ("Calcetines Lana", 1)]
     [group] = found["not_understood"]
     assert (group["language"], group["predicted"], group["messages"], group["examples"]) == ("es", "nlu_fallback", 1, ["zzqx blorp?"])
+
+
+def test_nps_is_sampled_and_never_asked_twice_within_the_quiet_days(tmp_path):
+    store = HandoffStore(f"sqlite:///{tmp_path / 'handoff.db'}")
+    half = InsightsSettings(nps_sampling_rate=0.5, nps_quiet_days=30)
+    ask = lambda key, now, draw: surveys.should_ask_nps(store.engine, key, half, now=now, draw=draw)  # noqa: E731
+    assert ask("customer:c01", T0, draw=0.49) and not ask("customer:c01", T0, draw=0.5)
+    assert not surveys.should_ask_nps(store.engine, "customer:c01", InsightsSettings(nps_sampling_rate=0.0), now=T0, draw=0.0)
+    surveys.record_asked(store.engine, "nps", "web-1", "customer:c01", "socketio", "es", now=T0)
+    assert not ask("customer:c01", T0 + 29 * DAY, draw=0.0)  # asked 29 days ago, in another conversation too
+    assert ask("customer:c01", T0 + 31 * DAY, draw=0.0)
+    assert ask("customer:c02", T0 + DAY, draw=0.0)  # somebody else
+
+
+def test_survey_answers_are_kept_once_and_only_in_range(tmp_path):
+    store = HandoffStore(f"sqlite:///{tmp_path / 'handoff.db'}")
+    assert [surveys.score_in("nps", v) for v in ("0", "10", "11", "9/10", "")] == [0, 10, None, 9, None]
+    assert [surveys.score_in("effort", v) for v in ("0", "1", "5", "6")] == [None, 1, 5, None]
+    asked = surveys.record_asked(store.engine, "nps", "web-1", "conversation:web-1", "socketio", "pt", now=T0)
+    assert surveys.pending(store.engine, "web-1", "nps", now=T0 + 60) == asked
+    assert surveys.pending(store.engine, "web-1", "nps", now=T0 + 2 * DAY) is None  # too late to answer
+    surveys.record_answer(store.engine, asked, 9, now=T0 + 60)
+    assert surveys.pending(store.engine, "web-1", "nps", now=T0 + 61) is None

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import replace
+from datetime import datetime, timezone
 from statistics import mean, median
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
@@ -51,6 +52,23 @@ def came_back(conversation: Conversation, every: Iterable[Conversation], within_
 def is_contained(conversation: Conversation, data: Data) -> bool:
     return (conversation.key not in data.case_of and not conversation.handoff_action
             and not conversation.last_turn_fallback and not came_back(conversation, data.later, CONTAINED_REPEAT_S))
+
+
+def outcome(conversation: Conversation, data: Data) -> str:
+    if conversation.key in data.case_of or conversation.handoff_action:
+        return "handed_over"
+    if is_contained(conversation, data):
+        return "contained"
+    return "fallback" if conversation.last_turn_fallback else "came_back"
+
+
+def describe(conversation: Conversation, data: Data) -> Dict[str, Any]:
+    """One row of the lists behind a figure: enough to find the conversation and its case."""
+    case = data.case_of.get(conversation.key) or {}
+    return {"conversation_id": conversation.sender_id,
+            "started_at": datetime.fromtimestamp(conversation.started_at, timezone.utc).isoformat(),
+            "channel": conversation.channel, "language": conversation.language, "topic": conversation.topic,
+            "outcome": outcome(conversation, data), "case_id": case.get("id"), "case_status": case.get("status")}
 
 
 def first_contact_resolved(conversation: Conversation, data: Data) -> bool:

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 
 from bot.editor import review
 from bot.editor.review import mask
+from bot.insights import metrics
 from bot.insights.reading import Data
 from bot.languages import default_language
 from bot.shop.backend import BackendUnavailable
@@ -34,7 +35,7 @@ async def _orders(data: Data, backend) -> Dict[str, Any]:
 async def operational(data: Data, backend) -> Dict[str, Any]:
     orders = await _orders(data, backend)
     reasons, late, damaged = Counter(), Counter(), Counter()
-    keys: Dict[Any, List[str]] = defaultdict(list)
+    keys: Dict[Any, List[dict]] = defaultdict(list)  # each figure's conversations, described
     for conversation in data.conversations:
         order = next((orders[o] for o in reversed(conversation.order_ids) if o in orders), None)
         topic = conversation.topic
@@ -42,14 +43,14 @@ async def operational(data: Data, backend) -> Dict[str, Any]:
         if topic:
             for category in categories:
                 reasons[(category, topic)] += 1
-                keys[(category, topic)].append(conversation.key)
+                keys[(category, topic)].append(metrics.describe(conversation, data))
         if conversation.late_order and order is not None and order.carrier:
             late[order.carrier] += 1
-            keys[("carrier", order.carrier)].append(conversation.key)
+            keys[("carrier", order.carrier)].append(metrics.describe(conversation, data))
         if "damaged_item" in conversation.intents and order is not None:
             for title in sorted({line.title for line in order.lines}):
                 damaged[title] += 1
-                keys[("product", title)].append(conversation.key)
+                keys[("product", title)].append(metrics.describe(conversation, data))
     return {
         "contact_reasons_by_category": [{"category": category, "topic": topic, "contacts": n,
                                          "conversations": keys[(category, topic)][:50]}

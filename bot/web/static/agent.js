@@ -393,6 +393,7 @@
       setLoginMessage('');
       $('#app').hidden = false;
       $('#agent-box').hidden = false;
+      if (state.me.role === 'supervisor' && !$('#insights-link')) $('#agent-box').prepend(el('a.btn.btn-quiet', { id: 'insights-link', href: '/agent/insights' }, 'Insights'));
       $('#live-status').hidden = false;
       setTab(state.tab, true);
       clearInterval(state.tickTimer);

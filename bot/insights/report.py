@@ -1,0 +1,25 @@
+"""One place that turns a request (dates, channel, language) into figures, so the API, the CLI and
+the page give the same numbers: the stores come from the environment (TRACKER_STORE_URL or
+TRACKER_DB; HANDOFF_DATABASE_URL), days are the shop's (the support hours' timezone)."""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Optional
+
+from bot.editor import review
+from bot.handoff import hours
+from bot.insights import metrics, reading, settings
+from bot.languages import default_language
+
+
+def shop_window(first: Optional[str], last: Optional[str], channel: Optional[str] = None,
+                language: Optional[str] = None) -> reading.Window:
+    return reading.window(first, last, hours.load_config().timezone, channel, language)
+
+
+def read(engine, win: reading.Window, env=os.environ) -> reading.Data:
+    return reading.read(engine, review.default_url(env), win, default_language())
+
+
+def kpis(engine, win: reading.Window, env=os.environ) -> Dict[str, Any]:
+    return metrics.kpis(read(engine, win, env), settings.load(env))
