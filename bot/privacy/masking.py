@@ -78,10 +78,18 @@ def mask_cards(text: str) -> Tuple[str, int]:
     return _DIGIT_RUN.sub(replace, text), found
 
 
+def _is_phone(match: "re.Match[str]") -> bool:
+    """9 digits or more, and not a file's name ("models/20261201-200211.tar.gz")."""
+    text, start, end = match.string, match.start(), match.end()
+    if (start > 0 and text[start - 1] == "/") or re.match(r"\.[A-Za-z]", text[end:end + 2]):
+        return False
+    return len(re.sub(r"\D", "", match.group(0))) >= 9
+
+
 def mask_contacts(text: str) -> str:
     """Emails and phone numbers (9 digits or more) replaced."""
     text = EMAIL.sub(EMAIL_MASK, text)
-    return PHONE.sub(lambda m: PHONE_MASK if len(re.sub(r"\D", "", m.group(0))) >= 9 else m.group(0), text)
+    return PHONE.sub(lambda m: PHONE_MASK if _is_phone(m) else m.group(0), text)
 
 
 def mask_all(text: str) -> str:
