@@ -41,12 +41,18 @@ def main(argv=None) -> None:
     kpis.add_argument("--channel", help="only this channel (rest, socketio, whatsapp)")
     kpis.add_argument("--language", help="only this language (es, en, pt)")
     kpis.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    demo = commands.add_parser("demo-traffic", help="play N demo conversations through the running bot (insights demo)")
+    demo.add_argument("n", type=int)
     args, rest = parser.parse_known_args(argv)
 
     if args.command == "kpis":
         from bot.insights.cli import kpis as print_kpis
 
         sys.exit(print_kpis(args.first, args.last, args.channel, args.language, args.format))
+    if args.command == "demo-traffic":
+        from bot.insights.demo_traffic import main as demo_traffic
+
+        sys.exit(demo_traffic(args.n))
 
     if args.command == "agent":
         from bot.handoff.agents_cli import set_agent
