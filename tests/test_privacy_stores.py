@@ -18,6 +18,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.handoff import db
 from bot.handoff.store import HandoffStore, NewMessage
 from bot.privacy import audit, config, erase_event, log_masking, retention
 from bot.privacy.erase import erase_located, locate
@@ -209,6 +210,9 @@ def test_erasing_by_email_removes_every_conversation_and_case_of_that_person_onl
     assert located.conversation_ids == {"ana-rest", "ana-widget", "34600111222"}  # the WhatsApp one by her number
     assert located.case_ids == {stores.ana_case}
 
+    with stores.engine.begin() as conn:  # an NPS answer (insights): kept as a number
+        conn.execute(sa.insert(db.surveys).values(kind="nps", conversation_id="ana-widget", customer_key="customer:c01",
+                                                  asked_at=NOW - 10 * DAY, score=9, answered_at=NOW - 10 * DAY))
     report = asyncio.run(erase_located(located, stores.places, stores.engine, "demo", now=NOW))
 
     assert report["stores"]["tracker_store"]["conversations"] == 3
@@ -222,6 +226,9 @@ def test_erasing_by_email_removes_every_conversation_and_case_of_that_person_onl
     assert case["customer_name"] is None and case["contact"] is None and "ana" not in json.dumps(case["context"]).lower()
     assert stores.handoff.transcript(stores.ana_case) == [] and stores.handoff.notes(stores.ana_case) == []
     assert stores.handoff.case(stores.tom_case)["contact"] == TOM
+    with stores.engine.connect() as conn:
+        [survey] = conn.execute(sa.select(db.surveys)).all()
+    assert survey.score == 9 and "ana" not in survey.conversation_id and "c01" not in survey.customer_key
     review = stores.places.review_file.read_text("utf-8") + stores.places.review_file.with_suffix(".json").read_text("utf-8")
     assert "ana" not in review.lower() and "where is my order?" in review
     [entry] = audit.entries(stores.engine)

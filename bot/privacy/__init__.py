@@ -15,6 +15,7 @@
 | retention.py | delete or anonymise what is older than shop/privacy.yml allows |
 | masking.py | card numbers (Luhn), emails and phones hidden in text |
 | log_masking.py | every log line of the process masked |
+| transcripts.py | what the handoff store writes into a transcript or note (cards never; contacts on option) |
 | audit.py | who viewed, exported or erased which case or customer, and when |
 | cli.py | `python -m bot privacy erase|export|retain|audit` |
 """
