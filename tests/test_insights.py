@@ -200,3 +200,44 @@ def test_survey_answers_are_kept_once_and_only_in_range(tmp_path):
     assert surveys.pending(store.engine, "web-1", "nps", now=T0 + 2 * DAY) is None  # too late to answer
     surveys.record_answer(store.engine, asked, 9, now=T0 + 60)
     assert surveys.pending(store.engine, "web-1", "nps", now=T0 + 61) is None
+
+
+def test_pictures_are_svg_in_the_readers_words_and_every_mark_lists_its_conversations(stores):
+    from xml.etree import ElementTree
+
+    from bot.insights import charts
+    from bot.web.i18n import texts
+
+    store, tracker, _ = stores
+    data = week(store, tracker)
+    drawn = charts.all_charts(data, texts("insights", "es"))
+    assert set(drawn) == {"volume", "funnel", "reasons", "bot_response", "human_response", "trends", "heatmap"}
+    for svg in drawn.values():
+        ElementTree.fromstring(svg)  # well-formed
+    assert "Resueltas por una persona" in drawn["funnel"] and "Artículo dañado o equivocado" in drawn["reasons"]
+    # each mark links to the list behind it, and the list is what the mark counts
+    assert 'data-figure="hour" data-value="0-10"' in drawn["heatmap"]  # Monday 10:00: alice
+    assert [c.sender_id for c in charts.selected(data, "hour", "0-10")] == ["alice"]
+    assert [c.sender_id for c in charts.selected(data, "reason", "damaged_item")] == ["erin"]
+    assert [c.sender_id for c in charts.selected(data, "day_channel", "2026-11-02|whatsapp")] == ["carol"]
+    assert [c.sender_id for c in charts.selected(data, "fcr_missed", "")] == ["bob", "fay"]
+    assert [c.sender_id for c in charts.selected(data, "bot_response_ms", "0-250")] == ["alice", "dan", "fay", "fay"]
+    assert charts.selected(data, "no such figure", "") is None
+    assert "Sin datos" in charts.all_charts(week(store, tracker, channel="socketio"), texts("insights", "es"))["funnel"]
+
+
+def test_table_json_and_csv_say_the_same(stores):
+    import csv
+    import io
+    import json
+
+    from bot.insights import formatting
+
+    store, tracker, _ = stores
+    figures = metrics.kpis(week(store, tracker), SETTINGS)
+    assert json.loads(formatting.as_json(figures)) == figures
+    rows = {(r["scope"], r["segment"]): r for r in csv.DictReader(io.StringIO(formatting.as_csv(figures)))}
+    assert rows[("all", "")]["containment_rate"] == "0.5" and rows[("channel", "whatsapp")]["csat_avg"] == "4.0"
+    assert rows[("intent", "order_status")]["fcr_rate"] == "0.5"
+    table = formatting.as_table(figures)
+    assert "containment_rate            50.0%" in table and "savings                     17.60 EUR" in table

@@ -92,7 +92,7 @@ def _rate(part: int, whole: int) -> Optional[float]:
 
 
 def _avg(values: List[float]) -> Optional[float]:
-    return round(mean(values), 2) if values else None
+    return round(float(mean(values)), 2) if values else None
 
 
 def nps_of(scores: List[int]) -> Optional[float]:
