@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.privacy import erasure_request
 from bot.languages import default_language, language_of
 from bot.responses import response_text
 from bot.shop import formatting
@@ -208,4 +209,5 @@ HANDLERS = {
     "status": order_status, "return": return_eligibility, "refund": refund_status, "cancel": cancel,
     "change_address": change_address, "invoice": invoice, "damaged": damaged,
     "not_received": not_received, "case": case_state, "payment": payment,
+    "erasure": erasure_request,  # "delete my data", once the form checked who is asking (actions/privacy.py)
 }

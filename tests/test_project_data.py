@@ -21,8 +21,9 @@ CONTRACT_INTENTS = ("greet goodbye thank affirm deny bot_challenge out_of_scope 
                     "change_address return_request return_policy refund_status damaged_item payment_problem "
                     "invoice_request human_handoff complaint").split()
 # Ours, beyond the contract: the customer's 1-5 rating after an agent resolved their case, how
-# something already reported is going, a parcel marked delivered that never arrived.
-OWN_INTENTS = ["rate_support", "case_status", "delivery_not_received"]
+# something already reported is going, a parcel marked delivered that never arrived, what the shop
+# does with their data, and "delete my data".
+OWN_INTENTS = ["rate_support", "case_status", "delivery_not_received", "data_privacy", "data_erasure"]
 CONTRACT_FAQS = ["faq/" + k for k in "shipping_cost delivery_time payment_methods support_hours international_shipping warranty discount_code account_password".split()]
 
 
