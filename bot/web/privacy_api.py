@@ -4,6 +4,10 @@
                               to see what would go without erasing)
     POST /api/privacy/export  the same selector: the JSON document of what is held
     GET  /api/privacy/audit   ?limit=&action=: who viewed, exported or erased what, newest first
+    GET  /api/privacy/texts   ?lang=: the words of the supervisors' page, /agent/privacy
+
+The page /agent/privacy (templates/privacy.html, static/privacy.js) does all of it in the
+console's session: look a customer up, download their data, erase after a confirmation.
 
 Supervisors only (a plain agent gets 403), JSON bodies only (415 otherwise, as the case routes).
 Every erase and export is recorded in the audit log under the supervisor's username. The web
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 from sanic import Blueprint, response
@@ -21,11 +26,32 @@ from sanic.response import HTTPResponse
 from sqlalchemy.engine import Engine
 
 from bot.handoff.accounts import Accounts
+from bot.languages import default_language
 from bot.privacy import audit, config as privacy_config, places as places_module, retention
 from bot.privacy.erase import erase_located, locate, preview
 from bot.privacy.export import export
 from bot.privacy.subject import BadSubject, from_request
+from bot.web import i18n
 from bot.web.auth import api_error, session_required, supervisors_only
+
+
+SECTION = "privacy"
+WEB_DIR = Path(__file__).resolve().parent
+# The supervisors' page: static files, every text filled in by its script from /api/privacy/texts.
+PAGE_FILES = {
+    "/agent/privacy": (WEB_DIR / "templates" / "privacy.html", "text/html; charset=utf-8"),
+    "/static/privacy.js": (WEB_DIR / "static" / "privacy.js", "application/javascript; charset=utf-8"),
+    "/static/privacy.css": (WEB_DIR / "static" / "privacy.css", "text/css; charset=utf-8"),
+}
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def _serve(path: Path, content_type: str):
+    async def handler(_: Request) -> HTTPResponse:
+        return response.text(path.read_text("utf-8"), content_type=content_type,
+                             headers={"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY})
+    return handler
 
 
 def _backend() -> Any:
@@ -43,14 +69,14 @@ def _iso(ts: Optional[float]) -> Optional[str]:
 
 def privacy_api_blueprint(engine: Engine, accounts: Accounts, places: Optional[places_module.Places] = None,
                           backend_factory: Callable[[], Any] = _backend) -> Blueprint:
-    api = Blueprint("privacy_api", url_prefix="/api/privacy")
+    api = Blueprint("privacy_api")
     places = places or places_module.from_environment()
     authenticated = session_required(accounts)
 
     @api.middleware("request")
     async def json_only(request: Request) -> Optional[HTTPResponse]:
         # as the case routes: a cross-origin page can POST text/plain without a CORS preflight
-        if request.method == "POST" and request.body and \
+        if request.method == "POST" and request.body and request.path.startswith("/api/privacy/") and \
                 not (request.content_type or "").lower().startswith("application/json"):
             return api_error(415, "send JSON, with Content-Type: application/json")
         return None
@@ -65,7 +91,7 @@ def privacy_api_blueprint(engine: Engine, accounts: Accounts, places: Optional[p
         except BadSubject as error:
             return None, api_error(400, str(error))
 
-    @api.post("/erase")
+    @api.post("/api/privacy/erase")
     @authenticated
     @supervisors_only
     async def erase(request: Request) -> HTTPResponse:
@@ -78,7 +104,7 @@ def privacy_api_blueprint(engine: Engine, accounts: Accounts, places: Optional[p
         report = await erase_located(located, places, engine, request.ctx.session.username)
         return response.json(report)
 
-    @api.post("/export")
+    @api.post("/api/privacy/export")
     @authenticated
     @supervisors_only
     async def export_route(request: Request) -> HTTPResponse:
@@ -88,7 +114,7 @@ def privacy_api_blueprint(engine: Engine, accounts: Accounts, places: Optional[p
         document = await export(subject, places, engine, request.ctx.session.username, backend_factory())
         return response.json(document, dumps=_dumps)
 
-    @api.get("/audit")
+    @api.get("/api/privacy/audit")
     @authenticated
     @supervisors_only
     async def audit_log(request: Request) -> HTTPResponse:
@@ -103,6 +129,16 @@ def privacy_api_blueprint(engine: Engine, accounts: Accounts, places: Optional[p
         return response.json({"entries": [
             {"at": _iso(e["at"]), "actor": e["actor"], "action": e["action"], "case_id": e["case_id"],
              "subject": e["subject"], "fingerprint": e["fingerprint"], "detail": e["detail"]} for e in found]})
+
+    @api.get("/api/privacy/texts")
+    async def page_texts(request: Request) -> HTTPResponse:
+        wanted = (request.args.get("lang") or "")[:8]
+        language = wanted if wanted in i18n.languages(SECTION) else default_language()
+        return response.json({"language": language, "languages": i18n.languages(SECTION),
+                              "texts": i18n.texts(SECTION, language)})
+
+    for route, (path, content_type) in PAGE_FILES.items():
+        api.add_route(_serve(path, content_type), route, methods=["GET"], name="privacy_" + path.name.replace(".", "_"))
 
     loaded = privacy_config.load()  # a wrong shop/privacy.yml stops the app at start, with its reason
 

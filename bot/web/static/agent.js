@@ -383,6 +383,14 @@
     }
   }
 
+  /** Supervisors: a link to the privacy page (/agent/privacy), named in its catalog. */
+  function addPrivacyLink() {
+    var link = el('a.btn.btn-quiet', { id: 'privacy-link', href: '/agent/privacy' }, '');
+    $('#agent-box').prepend(link);
+    fetch('/api/privacy/texts').then(function (r) { return r.json(); })
+      .then(function (body) { link.textContent = body.texts.console_link; });
+  }
+
   /** After login (agent from the login answer) or on page load with a stored token. */
   function startApp(agentFromLogin) {
     return api('GET', '/api/me').then(function (result) {
@@ -394,6 +402,7 @@
       $('#app').hidden = false;
       $('#agent-box').hidden = false;
       if (state.me.role === 'supervisor' && !$('#insights-link')) $('#agent-box').prepend(el('a.btn.btn-quiet', { id: 'insights-link', href: '/agent/insights' }, 'Insights'));
+      if (state.me.role === 'supervisor' && !$('#privacy-link')) addPrivacyLink();
       $('#live-status').hidden = false;
       setTab(state.tab, true);
       clearInterval(state.tickTimer);
