@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from bot.editor import review
 from bot.editor.review import mask
@@ -61,7 +61,7 @@ async def operational(data: Data, backend) -> Dict[str, Any]:
     }
 
 
-def not_understood(data: Data, language: Optional[str] = None) -> List[Dict[str, Any]]:
+def not_understood(data: Data) -> List[Dict[str, Any]]:
     """The review's groups (language × predicted intent) of the range's messages the bot didn't
     get: fell back, low confidence, or rephrased right after."""
     in_range = {c.sender_id for c in data.conversations}

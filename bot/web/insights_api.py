@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, Dict
 
 from sanic import Blueprint, response
 from sanic.request import Request
