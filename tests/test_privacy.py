@@ -59,9 +59,9 @@ class PrivacyBot:
     def agent(self, username: str = "demo", password: str = AGENT_PASSWORD) -> AgentClient:
         return AgentClient(self.client.web_url, username, password).log_in()
 
-    def whatsapp(self, wa_id: str, text: str) -> None:
+    def whatsapp(self, wa_id: str, text: str, name: str = "Ana García") -> None:
         body = json.dumps(delivery([webhook_message(wa_id, "text", {"body": text})],
-                                   contacts=[{"profile": {"name": "Ana García"}, "wa_id": wa_id}])).encode()
+                                   contacts=[{"profile": {"name": name}, "wa_id": wa_id}])).encode()
         result = http("POST", f"{self.client.base_url}/webhooks/whatsapp/webhook", body,
                       {"Content-Type": "application/json", "X-Hub-Signature-256": signature(body)})
         assert result.status == 200, result.body
@@ -171,7 +171,7 @@ def conversations(pb: PrivacyBot) -> PrivacyBot:
     agent.ok("POST", f"/api/cases/{case['id']}/messages", {"text": "Hola Ana, te ayudo con el pedido."}, status=201)
     agent.ok("POST", f"/api/cases/{case['id']}/notes", {"text": "Ana prefiere que la llamen por la tarde"}, status=201)
     agent.ok("POST", f"/api/cases/{case['id']}/resolve")
-    assert say(ana, '/rate_support{"csat_score": "4"}') == [says("utter_csat_thanks", "es")]
+    assert say(ana, '/rate_support{"csat_score": "4"}')[0] == says("utter_csat_thanks", "es")
 
     pb.ids["ana_widget"], pb.widget_replies = widget_conversation(
         [f"mi correo es {ANA_EMAIL}", f"mi tarjeta es {CARD}"], "es", says("utter_card_number_hidden", "es"))
@@ -326,3 +326,72 @@ def test_the_shop_page_shows_the_privacy_notice_with_the_shops_link(pb):
     page = http("GET", f"{pb.client.web_url}/?lang=en").body.decode()
     assert "This chat keeps what you write" in page and 'href="https://shop.example.com/privacy"' in page
     assert "Como tratamos os seus dados" in http("GET", f"{pb.client.web_url}/?lang=pt").body.decode()
+
+
+# --- the customer asks about their data ------------------------------------------------------------
+
+def test_what_do_you_do_with_my_data_is_answered_with_the_shops_days_and_link(pb):
+    from bot.privacy import config
+
+    days = config.load().retention
+    sender = f"ask-{uuid.uuid4().hex[:8]}"
+    assert pb.client.texts(sender, "what do you do with my data?") == [
+        says("utter_data_privacy", "en", conversations_days=days.conversations_days, cases_days=days.cases_days),
+        says("utter_data_privacy_link", "en", link=config.load().notice_link),
+    ]
+
+
+def test_delete_my_data_checks_who_asks_then_a_supervisor_gets_the_request(pb):
+    sender = f"erase-me-{uuid.uuid4().hex[:8]}"
+    first = pb.client.texts(sender, "quiero que borréis mis datos")
+    assert first == [says("utter_erasure_verify_first", "es"), says("utter_ask_order_id", "es")]
+    assert pb.client.texts(sender, "100955") == [says("utter_ask_contact", "es")]
+    assert pb.client.texts(sender, "javier.ruiz@example.es") == [says("utter_erasure_request_opened", "es")]
+    case = pb.agent().case_of(sender, "open")
+    assert (case["reason"], case["status"], case["customer_name"], case["contact"]) == (
+        "erasure_request", "ticket", "Javier Ruiz", "javier.ruiz@example.es")
+
+
+def test_on_whatsapp_the_number_is_proof_enough_to_file_the_request(pb):
+    joao = "5511987654321"  # João Silva's number in the demo shop
+    pb.whatsapp(joao, "quero que apaguem os meus dados", name="João Silva")
+    wait_until(lambda: says("utter_erasure_request_opened", "pt") in
+               [m["text"]["body"] for m in pb.graph.messages_to(joao) if m.get("type") == "text"], what="the request")
+    case = pb.agent().case_of(joao, "open")
+    assert (case["reason"], case["customer_name"]) == ("erasure_request", "João Silva")
+
+
+# --- the supervisors' page ---------------------------------------------------------------------------
+
+def test_a_supervisor_erases_a_customer_from_the_privacy_page(pb):
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_agent_console import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    supervisor = pb.agent()
+    sender = f"page-{uuid.uuid4().hex[:8]}"
+    pb.client.texts(sender, "hi, my email is emily.chen@example.com")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.add_init_script(f"sessionStorage.setItem('aurora_agent_token', {supervisor.token!r});"
+                                 "localStorage.setItem('aurora_privacy_language', 'en');")
+            page.goto(f"{pb.client.web_url}/agent/privacy")
+            page.wait_for_selector("#audit tbody tr")
+            assert page.locator("h1").inner_text() == "Privacy: customers' data"
+            page.fill("#value", "emily.chen@example.com")
+            page.click("#show")
+            page.wait_for_selector("#download:not([hidden])")
+            assert page.locator("#result-text").inner_text() == "emily.chen@example.com: 1 conversations and 0 cases."
+            page.on("dialog", lambda dialog: dialog.accept())
+            page.click("#erase")
+            page.wait_for_selector("#result-stores li")
+            assert page.locator("#result-text").inner_text() == "Erased email e***@example.com:"
+            assert "bot conversations: conversations 1" in page.locator("#result-stores").inner_text()
+            page.wait_for_function("document.querySelector('#audit tbody').innerText.includes('erased')")
+        finally:
+            browser.close()
+    assert [e for e in pb.client.tracker(sender)["events"] if e["event"] == "user"] == []
