@@ -28,6 +28,8 @@ from tests.expected import matches, says
 from tests.fake_graph_api import FakeGraphApi
 from tests.test_whatsapp import ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN, delivery, signature, webhook_message
 
+pytestmark = pytest.mark.integration  # real servers, RabbitMQ, a browser
+
 RASA_PORT, ACTIONS_PORT, WEB_PORT, GRAPH_PORT = 16105, 16155, 16180, 16190
 AGENT_PASSWORD = "privacy-demo-password"
 ACTION_SECRET = "privacy-test-action-secret-0123456789"

@@ -16,6 +16,8 @@ from tests.conftest import PROJECT_ROOT, running_bot
 from tests.expected import matches
 from tests.postgres import POSTGRES_URL, fresh_schema_url
 
+pytestmark = pytest.mark.integration  # real servers on PostgreSQL
+
 RASA_PORT, ACTIONS_PORT, WEB_PORT = 16106, 16156, 16181
 AGENT_PASSWORD = "privacy-postgres-password"
 EMAIL, OTHER_EMAIL = "lucia.fernandez@example.com", "tom.baker@example.org"

@@ -8,7 +8,6 @@ import asyncio
 import json
 import logging
 import os
-import time
 import uuid
 from pathlib import Path
 

@@ -1,9 +1,9 @@
 """python -m bot.web: the web app (demo shop page, embed script, widget) on WEB_PORT."""
 from bot.privacy import log_masking
 from bot.web import from_environment
+from bot.web.app import create_app
 
 log_masking.install()  # no card number, email or phone in any log line
-from bot.web.app import create_app
 
 settings = from_environment()
 print(f"Web app on {settings.url} (socket.io accepts: {', '.join(settings.allowed_origins)})", flush=True)
