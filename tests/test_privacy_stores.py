@@ -278,8 +278,11 @@ def test_retention_deletes_old_conversations_and_anonymises_old_cases_by_the_clo
     assert sqlite_stores.sender_ids() == {"ana-widget", "34600111222", "tom-rest", "tom-later"}
     assert report["review_files"] == {"files": ["review.yml"]} and not review.exists()
     assert report["handoff_store"]["cases_anonymised"] == 0  # closed 200 days ago: kept for 365
+    with sqlite_stores.engine.begin() as conn:
+        conn.execute(sa.insert(db.surveys).values(kind="nps", conversation_id="ana-rest", customer_key="customer:c01",
+                                                  asked_at=NOW - 200 * DAY, score=10))
     later = retention.apply(settings, sqlite_stores.places, sqlite_stores.engine, now=NOW + 200 * DAY)
-    assert later["handoff_store"]["cases_anonymised"] == 1
+    assert later["handoff_store"]["cases_anonymised"] == 1 and later["handoff_store"]["survey_answers_anonymised"] == 1
     assert sqlite_stores.handoff.case(sqlite_stores.ana_case)["csat"] == 4
     assert sqlite_stores.handoff.case(sqlite_stores.tom_case)["contact"] == TOM  # still open: untouched
     assert sqlite_stores.sender_ids() == {"tom-rest"}

@@ -89,13 +89,18 @@ def conversations_with_open_cases(engine: Engine) -> Set[str]:
         return {row[0] for row in conn.execute(select(db.cases.c.conversation_id).where(db.cases.c.status.in_(OPEN)))}
 
 
-def anonymise_surveys(engine: Engine, conversation_ids: Set[str], customer_keys: Set[str]) -> int:
-    """The NPS and effort answers (insights) of these conversations or customers keep their
-    score and times, and lose the link to the person."""
+def anonymise_surveys(engine: Engine, conversation_ids: Set[str], customer_keys: Set[str],
+                      asked_before: Optional[float] = None) -> int:
+    """The NPS and effort answers (insights) of these conversations or customers, or all those
+    asked before `asked_before`, keep their score and times and lose the link to the person."""
     surveys = getattr(db, "surveys", None)
-    if surveys is None or not (conversation_ids or customer_keys):
+    if surveys is None or not (conversation_ids or customer_keys or asked_before):
         return 0
-    who = surveys.c.conversation_id.in_(sorted(conversation_ids)) | surveys.c.customer_key.in_(sorted(customer_keys))
+    if asked_before is not None:
+        who = surveys.c.asked_at < asked_before
+    else:
+        who = surveys.c.conversation_id.in_(sorted(conversation_ids)) | surveys.c.customer_key.in_(sorted(customer_keys))
+    who = who & ~surveys.c.conversation_id.startswith(ERASED_PREFIX)
     with engine.begin() as conn:
         secure_delete(conn)
         ids = [row.id for row in conn.execute(select(surveys.c.id).where(who))]

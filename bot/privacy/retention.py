@@ -3,7 +3,8 @@ where the figures need the count.
 
 - conversations (tracker store): deleted when their last event is older than
   `conversations_days`, unless they have an open case;
-- cases: anonymised `cases_days` after they were closed (bot/privacy/case_records.py);
+- cases: anonymised `cases_days` after they were closed (bot/privacy/case_records.py), and
+  survey answers (NPS, effort) `cases_days` after they were asked;
 - review files: deleted `review_files_days` after they were written;
 - the audit log: entries older than `audit_days` deleted.
 
@@ -40,11 +41,13 @@ def apply(config: PrivacyConfig, places: Places, engine: Engine, now: Optional[f
     finally:
         tracker.close()
     cases = case_records.anonymise(engine, case_records.closed_before(engine, now - days.cases_days * DAY_S), now)
+    surveys = case_records.anonymise_surveys(engine, set(), set(), asked_before=now - days.cases_days * DAY_S)
     files = review_files.remove_older_than(places.review_file, now - days.review_files_days * DAY_S)
     audit_removed = audit.remove_older_than(engine, now - days.audit_days * DAY_S)
     report = {
         "tracker_store": {"conversations": conversations, "events": events},
-        "handoff_store": {"cases_anonymised": cases["cases"], "messages": cases["messages"], "notes": cases["notes"]},
+        "handoff_store": {"cases_anonymised": cases["cases"], "messages": cases["messages"], "notes": cases["notes"],
+                          "survey_answers_anonymised": surveys},
         "review_files": {"files": [p.name for p in files]},
         "audit_log": {"entries": audit_removed},
     }
