@@ -3,11 +3,11 @@ every expected figure in tests/test_insights.py is worked out by hand from SCRIP
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import List, Optional, Tuple
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine
 
 from bot.handoff import db
 from bot.handoff.store import HandoffStore, NewMessage
@@ -63,18 +63,21 @@ def events_of(session: Session) -> List[dict]:
     return events
 
 
-def write_tracker(path: Path, sessions: List[Session]) -> str:
-    connection = sqlite3.connect(path)
-    connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, sender_id VARCHAR(255) NOT NULL, "
-                       "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
-                       "action_name VARCHAR(255), data TEXT)")
-    for session in sorted(sessions, key=lambda s: s.at):
-        for event in events_of(session):
-            connection.execute("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
-                               (session.sender, event["event"], event["timestamp"], json.dumps(event)))
-    connection.commit()
-    connection.close()
-    return f"sqlite:///{path}"
+def write_tracker(url: str, sessions: List[Session]) -> str:
+    """Rasa's SQLTrackerStore table `events` (the columns it has), filled with the sessions."""
+    metadata = MetaData()
+    events = Table("events", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+                   Column("sender_id", String(255), nullable=False), Column("type_name", String(255), nullable=False),
+                   Column("timestamp", Float), Column("intent_name", String(255)), Column("action_name", String(255)),
+                   Column("data", Text))
+    engine = create_engine(url, future=True)
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        for session in sorted(sessions, key=lambda s: s.at):
+            conn.execute(events.insert(), [{"sender_id": session.sender, "type_name": e["event"], "timestamp": e["timestamp"],
+                                            "data": json.dumps(e)} for e in events_of(session)])
+    engine.dispose()
+    return url
 
 
 def open_cases(store: HandoffStore, sessions: List[Session]) -> dict:

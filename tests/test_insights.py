@@ -1,5 +1,5 @@
 """Insights: every definition on stores filled with known conversations (tests/insights_data.py),
-the figures worked out by hand in the comments."""
+the figures worked out by hand in the comments; on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
@@ -13,6 +13,7 @@ from bot.handoff.store import HandoffStore
 from bot.insights import churn, metrics, operations, reading, surveys
 from bot.insights.settings import InsightsSettings
 from tests.insights_data import DAY, HOUR, T0, Session, Turn, answer_surveys, open_cases, write_tracker
+from tests.postgres import fresh_schema_url
 
 UTC = ZoneInfo("UTC")
 SETTINGS = InsightsSettings(currency="EUR", agent_cost_per_hour=30.0, bot_cost_per_conversation=0.1,
@@ -49,13 +50,24 @@ ANSWERS = [("nps", "alice", 10, T0 + 600, "rest", "es"), ("nps", "carol", 9, T0 
            ("nps", "gus", 0, T0 + 20 * DAY, "rest", "es")]  # after the week: not counted
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def urls(request, tmp_path):
+    """(handoff store, tracker store): SQLite files, or fresh PostgreSQL schemas (skipped without a server)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'handoff.db'}", f"sqlite:///{tmp_path / 'tracker.db'}"
+        return
+    with fresh_schema_url("insights_handoff") as handoff, fresh_schema_url("insights_tracker") as tracker:
+        yield handoff, tracker
+
+
 @pytest.fixture
-def stores(tmp_path):
-    store = HandoffStore(f"sqlite:///{tmp_path / 'handoff.db'}")
-    tracker = write_tracker(tmp_path / "tracker.db", SCRIPT)
+def stores(urls):
+    store = HandoffStore(urls[0])
+    tracker = write_tracker(urls[1], SCRIPT)
     case_ids = open_cases(store, SCRIPT)
     answer_surveys(store, ANSWERS)
-    return store, tracker, case_ids
+    yield store, tracker, case_ids
+    store.engine.dispose()  # before the schema is dropped
 
 
 def week(store, tracker, **filters):
