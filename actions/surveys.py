@@ -38,10 +38,29 @@ async def ask_nps_if_due(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     dispatcher.utter_message(response="utter_ask_nps")
 
 
+async def _typed_answer(tracker: Tracker):
+    """(kind, typed value) when the customer typed a score ("9", "un 4") while an NPS or effort
+    question is the conversation's latest open question (not a CSAT asked after it)."""
+    if next(tracker.get_latest_entity_values("csat_score"), None) is not None:
+        return None
+    store = default_store()
+    question = await asyncio.to_thread(surveys.latest_pending, store.engine, tracker.sender_id)
+    if question is None:
+        return None
+    case = await asyncio.to_thread(store.latest_case_of, tracker.sender_id)
+    if case and case["status"] == "resolved" and case["csat"] is None and (case["closed_at"] or 0) > question["asked_at"]:
+        return None  # the rating of a case resolved after the question
+    text = tracker.latest_message.get("text") or ""
+    return (question["kind"], text) if surveys.score_in(question["kind"], text) is not None else None
+
+
 async def record_survey_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
-    """Handles an NPS or effort answer; None when the message carries neither."""
+    """Handles an NPS or effort answer, tapped or typed; None when the message is neither."""
+    typed = await _typed_answer(tracker)
     for kind, entity in (("nps", "nps_score"), ("effort", "effort_score")):
         value = next(tracker.get_latest_entity_values(entity), None)
+        if value is None and typed and typed[0] == kind:
+            value = typed[1]
         if value is None:
             continue
         score = surveys.score_in(kind, value)

@@ -1,6 +1,6 @@
 """Insights end to end, on a real bot (Rasa, actions, web app) with its own stores: customers talk
 over REST in es/en/pt (an FAQ with a goodbye, a handoff an agent resolves, a message nobody
-understands), answer NPS and effort; then the API, the CLI (JSON and CSV) and the page's data give
+understands, a goodbye), answer NPS and effort (tapped and typed); then the API, the CLI (JSON and CSV) and the page's data give
 the same figures, and they match what happened. Only supervisors see them."""
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def world(tmp_path_factory):
 
 
 def play(client, agent) -> dict:
-    """The three conversations; what each customer saw, by name."""
+    """The four conversations; what each customer saw, by name."""
     seen = {}
     es = lambda text: client.texts("ins-es", text, {"language": "es"})  # noqa: E731
     seen["es_faq"] = es("hola") + es("¿cuánto cuesta el envío?")
@@ -68,6 +68,11 @@ def play(client, agent) -> dict:
     seen["case_id"] = case["id"]
 
     seen["pt_lost"] = client.texts("ins-pt", "zzqx blorp vrrm", {"language": "pt"})
+
+    pt = lambda text: client.texts("ins-pt2", text, {"language": "pt"})  # noqa: E731
+    seen["pt_bye"] = pt("tchau")
+    seen["pt_nps"] = pt("9")  # typed, not tapped
+    seen["pt_effort"] = pt("4")
     return seen
 
 
@@ -86,30 +91,34 @@ def test_customers_are_asked_nps_then_effort_in_their_language_and_never_twice(w
     assert seen["en_csat"] == [says("utter_csat_thanks", "en"), says("utter_ask_nps", "en")]
     assert seen["en_nps"] == [says("utter_ask_effort", "en")]
     assert seen["en_effort"] == [says("utter_survey_thanks", "en")]
+    # in Portuguese, with the scores typed
+    assert seen["pt_bye"][-1] == says("utter_ask_nps", "pt")
+    assert seen["pt_nps"] == [says("utter_ask_effort", "pt")]
+    assert seen["pt_effort"] == [says("utter_survey_thanks", "pt")]
 
 
 def test_the_api_and_the_cli_give_the_figures_of_what_happened(world):
     figures = world["agent"].ok("GET", f"/api/insights?from={FIRST}&to={LAST}")
     expected = {
-        "conversations": 3, "contained": 1, "containment_rate": 0.3333,  # only the Spanish FAQ
-        "handoffs": 1, "handoff_rate": 0.3333, "handoff_reasons": {"customer_request": 1},
-        "resolution_rate": 0.6667,  # the FAQ and the case an agent resolved
-        "fcr_rate": 1.0,  # nobody came back on the same topic
+        "conversations": 4, "contained": 2, "containment_rate": 0.5,  # the Spanish FAQ and the Portuguese goodbye
+        "handoffs": 1, "handoff_rate": 0.25, "handoff_reasons": {"customer_request": 1},
+        "resolution_rate": 0.75,  # those two and the case an agent resolved
+        "fcr_rate": 1.0,  # of the two FAQs (the others have no topic), nobody came back
         "csat_avg": 2.0, "csat_count": 1,
-        "nps": 0.0, "nps_count": 2,  # a 10 and a 3: one promoter, one detractor
-        "ces_avg": 3.5,
+        "nps": 33.3, "nps_count": 3,  # 10, 3 and 9: two promoters, one detractor
+        "ces_avg": 3.67,  # 5, 2 and 4
     }
     assert {k: figures[k] for k in expected} == expected
     assert figures["bot_response_ms_p50"] > 0 and figures["human_first_response_s_p50"] >= 0
-    assert {k: v["conversations"] for k, v in figures["by_language"].items()} == {"es": 1, "en": 1, "pt": 1}
-    assert figures["by_channel"]["rest"]["conversations"] == 3
+    assert {k: v["conversations"] for k, v in figures["by_language"].items()} == {"es": 1, "en": 1, "pt": 2}
+    assert figures["by_channel"]["rest"]["conversations"] == 4
     assert figures["by_intent"]["faq/shipping_cost"]["conversations"] == 2
 
     printed = cli(world, "--format", "json")
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout) == figures
     rows = {(r["scope"], r["segment"]): r for r in csv.DictReader(io.StringIO(cli(world, "--format", "csv").stdout))}
-    assert (rows[("all", "")]["conversations"], rows[("all", "")]["nps"], rows[("language", "pt")]["contained"]) == ("3", "0.0", "0")
+    assert (rows[("all", "")]["conversations"], rows[("all", "")]["nps"], rows[("language", "pt")]["contained"]) == ("4", "33.3", "1")
     english = world["agent"].ok("GET", f"/api/insights?from={FIRST}&to={LAST}&language=en")
     assert json.loads(cli(world, "--language", "en", "--format", "json").stdout) == english
     assert (english["conversations"], english["handoffs"], english["nps"]) == (1, 1, -100.0)
@@ -118,14 +127,14 @@ def test_the_api_and_the_cli_give_the_figures_of_what_happened(world):
 def test_every_figure_lists_the_conversations_behind_it(world):
     agent = world["agent"]
     page = agent.ok("GET", f"/api/insights/page?from={FIRST}&to={LAST}&lang=en")
-    assert page["kpis"]["conversations"] == 3
+    assert page["kpis"]["conversations"] == 4
     assert 'data-figure="reason" data-value="customer_request"' in page["charts"]["reasons"]
     assert "Asked for a person" in page["charts"]["reasons"]  # the reader's language
     handed = agent.ok("GET", f"/api/insights/conversations?from={FIRST}&to={LAST}&figure=handed_over")
     assert [(c["conversation_id"], c["case_id"], c["case_status"]) for c in handed["conversations"]] == [
         ("ins-en", world["transcripts"]["case_id"], "resolved")]
     contained = agent.ok("GET", f"/api/insights/conversations?from={FIRST}&to={LAST}&figure=contained")
-    assert [c["conversation_id"] for c in contained["conversations"]] == ["ins-es"]
+    assert [c["conversation_id"] for c in contained["conversations"]] == ["ins-es", "ins-pt2"]
     [group] = page["operations"]["not_understood"]
     assert group["language"] == "pt" and group["examples"] == ["zzqx blorp vrrm"]
 
@@ -164,7 +173,7 @@ def test_the_page_shows_the_pictures_and_the_conversations_behind_them(world, la
             page.goto(f"{web}/agent/insights?lang={language}&from={FIRST}&to={LAST}")
             page.wait_for_selector("body[data-loaded=true]", timeout=30_000)
             card = page.locator(".card[data-kpi=conversations]")
-            assert card.locator(".label").inner_text() == conversations_label and card.locator(".value").inner_text() == "3"
+            assert card.locator(".label").inner_text() == conversations_label and card.locator(".value").inner_text() == "4"
             assert page.locator("#chart-funnel svg rect").count() == 4
             assert reason_label in page.locator("#chart-reasons").inner_text()
             page.locator("#chart-reasons a[data-figure=reason]").first.click()

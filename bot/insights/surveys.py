@@ -60,6 +60,16 @@ def pending(engine: Engine, conversation_id: str, kind: str, now: Optional[float
             db.surveys.c.asked_at >= since).order_by(db.surveys.c.id.desc()).limit(1)).scalar()
 
 
+def latest_pending(engine: Engine, conversation_id: str, now: Optional[float] = None) -> Optional[dict]:
+    """The conversation's latest unanswered question of either kind, if recent: a typed "9" answers it."""
+    since = (now or time.time()) - ANSWER_WITHIN_S
+    with engine.connect() as conn:
+        row = conn.execute(select(db.surveys.c.id, db.surveys.c.kind, db.surveys.c.asked_at).where(
+            db.surveys.c.conversation_id == conversation_id, db.surveys.c.score.is_(None), db.surveys.c.asked_at >= since)
+            .order_by(db.surveys.c.id.desc()).limit(1)).first()
+    return dict(row._mapping) if row else None
+
+
 def record_answer(engine: Engine, survey_id: int, score: int, now: Optional[float] = None) -> None:
     with engine.begin() as conn:
         kind = conn.execute(select(db.surveys.c.kind).where(db.surveys.c.id == survey_id)).scalar()
