@@ -20,11 +20,12 @@ shop customer.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime, timezone
 from statistics import mean, median
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from bot.insights.conversations import Conversation
 from bot.insights.reading import Data
@@ -35,23 +36,46 @@ FCR_REPEAT_S = 7 * 86400
 PROMOTERS, DETRACTORS = range(9, 11), range(0, 7)
 
 
-def same_customer(a: Conversation, b: Conversation) -> bool:
-    return a.sender_id == b.sender_id or bool(a.customer_id and a.customer_id == b.customer_id)
+def _next_contacts(data: Data) -> Dict[str, Optional[float]]:
+    """Conversation key → seconds from its end to the same customer's next conversation on the
+    same topic (None: none, or no topic). Built once per read: sorted start times per (sender,
+    topic) and per (verified customer, topic), searched by bisection."""
+    cached = data.cache.get("next_contacts")
+    if cached is not None:
+        return cached
+    starts: Dict[tuple, List[float]] = defaultdict(list)
+    for c in data.later:
+        if c.topic is not None:
+            starts[("sender", c.sender_id, c.topic)].append(c.started_at)
+            if c.customer_id:
+                starts[("customer", c.customer_id, c.topic)].append(c.started_at)
+    for times in starts.values():
+        times.sort()
+
+    def first_after(key: tuple, moment: float) -> Optional[float]:
+        times = starts.get(key, [])
+        i = bisect_right(times, moment)
+        return times[i] if i < len(times) else None
+
+    cached = {}
+    for c in data.later:
+        keys = [("sender", c.sender_id, c.topic)] + ([("customer", c.customer_id, c.topic)] if c.customer_id else [])
+        nexts = [n for n in (first_after(k, c.ended_at) for k in keys) if n is not None] if c.topic else []
+        cached[c.key] = min(nexts) - c.ended_at if nexts else None
+    data.cache["next_contacts"] = cached
+    return cached
 
 
-def came_back(conversation: Conversation, every: Iterable[Conversation], within_s: float) -> bool:
-    """The same customer started another conversation on the same topic within `within_s` of this
-    one's end."""
-    topic = conversation.topic
-    if topic is None:
-        return False
-    return any(other.started_at > conversation.ended_at and other.started_at - conversation.ended_at <= within_s
-               and other.topic == topic and same_customer(conversation, other) for other in every)
+def came_back(conversation: Conversation, data: Data, within_s: float) -> bool:
+    """The same customer (the same sender, or the same verified shop customer) started another
+    conversation on the same topic within `within_s` of this one's end."""
+    gap = _next_contacts(data).get(conversation.key)
+    return gap is not None and gap <= within_s
 
 
 def is_contained(conversation: Conversation, data: Data) -> bool:
     return (conversation.key not in data.case_of and not conversation.handoff_action
-            and not conversation.last_turn_fallback and not came_back(conversation, data.later, CONTAINED_REPEAT_S))
+            and not conversation.last_turn_fallback and not came_back(conversation, data, CONTAINED_REPEAT_S))
 
 
 def outcome(conversation: Conversation, data: Data) -> str:
@@ -72,7 +96,7 @@ def describe(conversation: Conversation, data: Data) -> Dict[str, Any]:
 
 
 def first_contact_resolved(conversation: Conversation, data: Data) -> bool:
-    return not came_back(conversation, data.later, FCR_REPEAT_S)
+    return not came_back(conversation, data, FCR_REPEAT_S)
 
 
 def percentile(values: List[float], share: float) -> Optional[float]:

@@ -86,6 +86,7 @@ class Data:
     first_agent_reply: Dict[int, float]  # case id → when an agent first wrote
     surveys: List[Dict[str, Any]] = field(default_factory=list)  # answered in the window, filtered
     events: Dict[str, List[dict]] = field(default_factory=dict)  # sender → every event read (for the review's groups)
+    cache: Dict[str, Any] = field(default_factory=dict)  # figures worked out once per read (metrics.py)
 
 
 def read(engine, tracker_url: str, win: Window, default_language: str = "es") -> Data:
