@@ -253,3 +253,10 @@ def test_table_json_and_csv_say_the_same(stores):
     assert rows[("intent", "order_status")]["fcr_rate"] == "0.5"
     table = formatting.as_table(figures)
     assert "containment_rate            50.0%" in table and "savings                     17.60 EUR" in table
+
+
+def test_a_range_with_too_many_events_asks_for_a_shorter_one(stores, monkeypatch):
+    store, tracker, _ = stores
+    monkeypatch.setattr(reading, "MAX_EVENTS", 20)
+    with pytest.raises(reading.BadRange, match="more than 20 events"):
+        week(store, tracker)

@@ -52,14 +52,17 @@ def default_url(env=os.environ) -> str:
     return f"sqlite:///{env.get('TRACKER_DB', 'var/rasa_tracker.db')}"
 
 
-def read_events(url: str, since: Optional[float] = None, until: Optional[float] = None) -> Dict[str, List[dict]]:
+def read_events(url: str, since: Optional[float] = None, until: Optional[float] = None,
+                limit: Optional[int] = None) -> Dict[str, List[dict]]:
     """sender id -> its events in order, from Rasa's SQLTrackerStore table `events`; only those
-    stamped within [since, until) when given (insights read a date range, not every event)."""
+    stamped within [since, until) when given (insights read a date range, not every event), and
+    at most `limit` of them."""
     import sqlalchemy as sa
 
-    bounds = {name: value for name, value in (("since", since), ("until", until)) if value is not None}
-    where = " AND ".join({"since": "timestamp >= :since", "until": "timestamp < :until"}[name] for name in bounds)
-    query = "SELECT sender_id, data FROM events" + (f" WHERE {where}" if where else "") + " ORDER BY id"
+    bounds = {name: value for name, value in (("since", since), ("until", until), ("limit", limit)) if value is not None}
+    where = " AND ".join({"since": "timestamp >= :since", "until": "timestamp < :until"}[name] for name in bounds if name != "limit")
+    query = ("SELECT sender_id, data FROM events" + (f" WHERE {where}" if where else "") + " ORDER BY id"
+             + (" LIMIT :limit" if limit is not None else ""))
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:

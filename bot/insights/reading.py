@@ -17,6 +17,8 @@ from bot.handoff import db
 from bot.insights.conversations import Conversation, conversations_of
 
 MAX_DAYS = 366
+# Events read per request (about 20,000 conversations, a second or two): beyond, a shorter range.
+MAX_EVENTS = 300_000
 # Conversations in the range are judged on what came after them: a repeat within 7 days (FCR).
 LOOK_AHEAD = timedelta(days=7)
 # A session that started just before the range still has its start read.
@@ -132,6 +134,9 @@ def _events(url: str, since: float, until: float) -> Dict[str, List[dict]]:
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
         return {}  # no conversation yet (and don't leave an empty file behind)
     try:
-        return review.read_events(url, since, until)
+        events = review.read_events(url, since, until, limit=MAX_EVENTS + 1)
     except SQLAlchemyError:  # no tracker table yet: the bot hasn't had a conversation
         return {}
+    if sum(len(e) for e in events.values()) > MAX_EVENTS:
+        raise BadRange(f"the range holds more than {MAX_EVENTS:,} events: ask for a shorter one")
+    return events
