@@ -16,11 +16,12 @@ TEST_INPUTS := $(wildcard tests/nlu/*.yml tests/stories/*.yml)
 # No model in models/ at all: train even if the stamp says otherwise.
 MODEL_MISSING := $(if $(wildcard models/*.tar.gz),,force-train)
 
-.PHONY: help install train run test eval bench loadtest shell clean force-train browser nginx review validate
+.PHONY: help install train run test check eval bench loadtest shell clean force-train browser nginx review validate
 
 help:
 	@echo "make run    install if needed, train if needed, start the bot with the demo shop"
 	@echo "make test   install if needed, then every test"
+	@echo "make check  the inner loop, under 2 minutes: lint (ruff) and the tests that need no server, browser or training"
 	@echo "make train  validate the data, train, evaluate, and put the new model in service only if it is no worse"
 	@echo "make eval   accuracy per language and intent, beside Rasa's stock pipeline (writes reports/eval.html)"
 	@echo "make review what customers asked that the bot didn't understand (writes reports/review.yml)"
@@ -97,6 +98,10 @@ shell: install models/.trained
 TEST_WORKERS ?= 2
 test: install browser nginx models/.trained
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+
+check: $(VENV)/.installed
+	$(VENV)/bin/ruff check bot actions connectors tests bench
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not integration" -q
 
 eval: install
 	$(PY) -m bot eval

@@ -122,7 +122,6 @@ def measure(label: str, model: str, workers: int, scale: float = 1.0, profile: b
 
         env = services.env()
         seed_demo_shop(services.shop_url, date.today(), PROJECT_ROOT / "shop" / "demo_shop.json")
-        started = time.monotonic()
         actions = stack.action_server(actions_port, workdir, **env)
         rasa = stack.rasa_server(rasa_port, f"http://127.0.0.1:{actions_port}/webhook", workdir, model=model,
                                  workers=workers, stock=label == "stock", **env)

@@ -33,7 +33,6 @@ def _validator_for(schema_json: str) -> Any:
 def _cached_validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
     import json
 
-    from jsonschema import ValidationError
     from jsonschema.exceptions import best_match
     from rasa.core.actions.action import DOCS_BASE_URL
 

@@ -34,7 +34,6 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple, 
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 

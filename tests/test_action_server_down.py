@@ -2,8 +2,12 @@
 language with a way to a person (bot/action_failures.py), quickly, and the conversation goes on."""
 import time
 
+import pytest
+
 from tests.conftest import running_bot
 from tests.expected import says
+
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
 
 
 def test_with_the_action_server_unreachable_the_customer_is_offered_a_person(tmp_path):

@@ -24,6 +24,8 @@ from playwright.sync_api import Page, sync_playwright
 from tests.conftest import PROJECT_ROOT, http, running_bot
 from tests.expected import matches, says
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 RASA_PORT, ACTIONS_PORT, WEB_PORT = 19505, 19555, 19580
 WEB = f"http://127.0.0.1:{WEB_PORT}"
 AGENT, PASSWORD = "demo", "console-test-password"

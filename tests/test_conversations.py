@@ -31,6 +31,8 @@ from bot.shop.sql import FIRST_INCIDENT
 from tests.conftest import SIGNING_SECRET, BotClient, running_bot
 from tests.expected import DOMAIN, ORDERS, SHOP, day, order_status_text, says
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 POLICY = load_policy()
 CUSTOMERS = {c["id"]: c for c in SHOP["customers"]}
 

@@ -12,6 +12,8 @@ import yaml
 from bot import production
 from bot.settings import from_environment
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 SERVICES = {"rasa-1", "rasa-2", "actions-1", "actions-2", "web", "nginx", "postgres", "redis", "rabbitmq"}

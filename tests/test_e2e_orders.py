@@ -9,6 +9,8 @@ from tests.conftest import SIGNING_SECRET, running_bot
 from tests.postgres import fresh_schema_url
 from tests.expected import day, matches, order_status_text, says
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 @pytest.fixture(scope="module")
 def postgres_schema_url():
     with fresh_schema_url("e2e_shop") as url:

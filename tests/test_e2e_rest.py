@@ -8,6 +8,8 @@ from bot.shop import formatting
 from tests.conftest import TEST_RASA_PORT, http
 from tests.expected import order_status_text, says
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 
 def language_slot(bot, sender):
     return bot.tracker(sender)["slots"]["language"]

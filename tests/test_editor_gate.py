@@ -15,6 +15,8 @@ from bot.editor.gate import in_service
 from bot.editor.model_eval import eval_file, load
 from tests.test_editor_validate import copy_project
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Four intents swap their examples round: the data stays valid, the model gets worse.
 ROTATION = {"order_status": "cancel_order", "cancel_order": "change_address",

@@ -14,6 +14,8 @@ from sqlalchemy import create_engine, text
 from bot.editor.review import conversation_messages, mask, read_events, review, to_yaml
 from tests.conftest import running_bot
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RASA_PORT, ACTIONS_PORT, WEB_PORT = 21005, 21055, 21080  # this file's own ports
 POSTGRES_URL = os.environ.get("SHOP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -180,6 +180,7 @@ FRENCH = {
     "human_handoff": "je veux parler à un conseiller", "complaint": "je veux déposer une réclamation",
     "rate_support": "je donne un 5 au conseiller", "case_status": "où en est ma réclamation",
     "delivery_not_received": "le colis est marqué livré mais je ne l'ai pas",
+    "data_privacy": "que faites vous de mes données", "data_erasure": "supprimez mes données personnelles",
     "faq/shipping_cost": "combien coûte la livraison", "faq/delivery_time": "quel est le délai de livraison",
     "faq/payment_methods": "quels moyens de paiement acceptez vous", "faq/support_hours": "quels sont vos horaires",
     "faq/international_shipping": "livrez vous à l'étranger", "faq/warranty": "quelle est la garantie",

@@ -1,6 +1,10 @@
 """Choosing "did you mean" suggestions and counting misses."""
 from bot.fallback import likeliest_intents, misses_in_a_row
 
+import pytest
+
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 
 def user(text, intent):
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}

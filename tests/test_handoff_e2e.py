@@ -22,6 +22,8 @@ from tests.agent_client import AgentClient, texts_by
 from tests.conftest import PROJECT_ROOT, http, running_bot
 from tests.expected import matches, order_status_text, says
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 RASA_PORT, ACTIONS_PORT, WEB_PORT = 19005, 19055, 19080
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SOCKETIO_CHANNEL = f"aurora-socketio-test-{uuid.uuid4().hex[:8]}"

@@ -19,6 +19,8 @@ from tests.agent_client import AgentClient
 from tests.conftest import PROJECT_ROOT, http, running_bot
 from tests.expected import says
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 RASA_PORT, ACTIONS_PORT, WEB_PORT = 16205, 16255, 16280
 AGENT_PASSWORD = "insights-demo-password-for-tests"
 PLAIN_PASSWORD = "insights-plain-agent-password"

@@ -5,6 +5,8 @@ import pytest
 
 from bot.nlu.language_model import LanguageModel, train_word_counts
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 LANGUAGES = ["es", "en", "pt"]
 DECISIVE = 0.75  # config.yml's decisive_probability
 

@@ -10,6 +10,8 @@ import pytest
 
 from bench import loadtest
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 
 @pytest.mark.timeout(420)
 def test_two_replicas_lose_and_duplicate_nothing_through_faults():

@@ -22,8 +22,12 @@ from bot.shop.returns import add_business_days, load_policy
 from tests.conftest import SIGNING_SECRET
 from tests.expected import ORDERS, SHOP
 
-QUESTIONS = ["order_status", "return_request", "refund_status", "damaged_item", "delivery_not_received",
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
+QUESTIONS = ["order_status", "return_request", "exchange", "refund_status", "damaged_item", "delivery_not_received",
              "payment_problem", "invoice_request", "case_status"]
+# Questions that are an intent with more entities than the order: "can I swap it for another size?"
+ASKED_AS = {"exchange": ("return_request", {"exchange_wish": "another size"})}
 LANGUAGE = "en"
 
 
@@ -80,7 +84,8 @@ def ask(bot, order_id: str, question: str) -> List[Tuple[str, str]]:
     sender = f"facts-{order_id}-{question}-{date.today().isoformat()}"
     token = customer_token.sign(ORDERS[order_id]["customer"], SIGNING_SECRET)
     bot.say(sender, "hello", metadata={"customer_token": token, "language": LANGUAGE})
-    bot.say(sender, f'/{question}{json.dumps({"order_id": order_id})}')
+    intent, entities = ASKED_AS.get(question, (question, {}))
+    bot.say(sender, f'/{intent}{json.dumps({"order_id": order_id, **entities})}')
     events = bot.tracker(sender)["events"]
     last_user = max(i for i, e in enumerate(events) if e["event"] == "user")
     return [((e.get("metadata") or {}).get("utter_action") or "", e.get("text") or "")

@@ -90,6 +90,7 @@ def test_keywords_name_existing_intents():
         assert set(by_intent) <= known, (language, set(by_intent) - known)
 
 
+@pytest.mark.integration  # rasa data validate loads Rasa: 20 s
 def test_rasa_data_validate_is_clean():
     env = dict(os.environ, PYTHONPATH=".", RASA_TELEMETRY_ENABLED="false")
     result = subprocess.run([str(Path(sys.executable).parent / "rasa"), "data", "validate"],

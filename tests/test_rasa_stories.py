@@ -4,9 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.languages import supported_languages
+
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
 
 LANGUAGES = supported_languages()
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 
 def _send(bot, sender, text, message_id, retry=False):
     body = {"sender": sender, "message": text, "message_id": message_id}

@@ -21,6 +21,8 @@ import socketio
 from tests.conftest import ISOLATED_ACTION_SECRET, ISOLATED_PORTS, TEST_TOKEN
 from tests.expected import says
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 RASA_PORT, ACTIONS_PORT, WEB_PORT = ISOLATED_PORTS["rasa"], ISOLATED_PORTS["actions"], ISOLATED_PORTS["web"]
 ACTION_SECRET = ISOLATED_ACTION_SECRET
 

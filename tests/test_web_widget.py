@@ -30,6 +30,8 @@ from bot.shop import customer_token
 from tests.conftest import PROJECT_ROOT, SIGNING_SECRET, http, running_bot
 from tests.expected import says
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 RASA_PORT, ACTIONS_PORT, WEB_PORT = 18005, 18055, 18080
 OTHER_SHOP_PORT = 18081  # a shop's own site that embeds the widget: allowed
 STRANGER_PORT = 18082  # a site that is not allowed to open the socket

@@ -27,6 +27,8 @@ from tests.conftest import PROJECT_ROOT, BotClient, HttpResult, http, running_bo
 from tests.expected import DOMAIN, order_status_text, says
 from tests.fake_graph_api import FakeGraphApi
 
+pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`
+
 # Ports of this file only (other test runs use 15005-15355).
 RASA_PORT, ACTIONS_PORT = 17005, 17055
 UNCONFIGURED_RASA_PORT, UNCONFIGURED_ACTIONS_PORT = 17006, 17056

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import List, Optional
 
 from bot.editor.compare import Decision
 

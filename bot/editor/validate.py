@@ -287,7 +287,6 @@ class Checker:
             if "/" in example.label:
                 base = example.label.split("/")[0]
                 if base in self.retrieval_intents or base in self.intents:
-                    key = example.label.split("/", 1)[1]
                     self.add(example.path, example.line,
                              f"FAQ '{example.label}' has examples but no answer: add `utter_{example.label}` to domain.yml → responses, "
                              f"with a variation per language ({', '.join(self.languages)}).{_did_you_mean(example.label, self.faq_keys)}")

@@ -7,7 +7,6 @@ import json
 import uuid
 
 import aio_pika
-import pytest
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.handoff.relay import HandoffRelayBroker

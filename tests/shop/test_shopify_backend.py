@@ -74,7 +74,7 @@ def test_order_in_transit_with_its_tracking(shop):
     assert (order.placed_on, order.shipped_on, order.estimated_delivery, order.delivered_on) == (days(-6), days(-4), days(1), None)
     assert order.customer_id == str(shop.customer_id("c01"))
     assert (order.ship_to_country, order.payment, order.total_eur) == ("ES", "card", Decimal("89.90"))
-    assert [(l.sku, l.category, l.qty, l.price_eur, l.final_sale) for l in order.lines] == [("JK-204-M", "apparel", 1, Decimal("89.90"), False)]
+    assert [(line.sku, line.category, line.qty, line.price_eur, line.final_sale) for line in order.lines] == [("JK-204-M", "apparel", 1, Decimal("89.90"), False)]
     assert order.shipping_address == "Calle Aurora 1, 28001 Demo City"
     assert run(backend(shop).find_order("#100234")) == order
 
