@@ -395,7 +395,7 @@ SCENARIOS: List[Scenario] = [
     # ---------------- an exchange rather than a refund ------------------------------------------------------
     Scenario("swap_what_came_in_order_100410_for_another_size_en", "en", [
         T("can i swap what i got in order 100410 for another size", [ASK_CONTACT]),
-        T("tom.baker@example.org", [return_line_ok("100410", 0),
+        T("its tom.baker@example.org", [return_line_ok("100410", 0),
                                     R("utter_return_line_hygiene", title=item("100410", 1)["title"]),
                                     R("utter_exchange_offer_free", kinds="size or colour"),
                                     R("utter_confirm_start_exchange")]),

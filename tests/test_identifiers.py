@@ -21,6 +21,10 @@ def test_other_values_are_refused(text):
     ("Ana.Garcia@Example.com", "ana.garcia@example.com"),
     ("mi correo es tom.baker@example.org", "tom.baker@example.org"),
     ("joao.silva@example.com.br.", "joao.silva@example.com.br"),
+    # one lead-in word of data/nlu/<language>/contact_words.yml before the address
+    ("its ana.garcia@example.com", "ana.garcia@example.com"),
+    ("correo lucia.fernandez@example.com", "lucia.fernandez@example.com"),
+    ("é mariana.costa@example.pt", "mariana.costa@example.pt"),
 ])
 def test_emails_are_found_and_lower_cased(text, email):
     assert email_in(text) == email

@@ -6,7 +6,13 @@ text around it, and refuse everything else (too long, several candidates, inject
 from __future__ import annotations
 
 import re
-from typing import Optional
+from functools import lru_cache
+from typing import FrozenSet, Optional
+
+import yaml
+
+from bot.languages import NLU_DIR
+from bot.settings import PROJECT_ROOT
 
 # The demo shop's order_number_pattern is ^#?1\d{5}$: six digits starting with 1.
 ORDER_NUMBER = re.compile(r"(?<![\w])#?\s?(1\d{5})(?!\d)")
@@ -42,9 +48,22 @@ def email_in(value) -> Optional[str]:
 
 def _space_inside_address(text: str) -> bool:
     """"ana garcia@example.com": one bare word before the address is most likely part of it,
-    while "mi correo es ana@example.com" or "email: ana@example.com" read as sentences."""
+    while "mi correo es ana@example.com", "email: ana@example.com" or "its ana@example.com" (a
+    lead-in word of data/nlu/<language>/contact_words.yml) read as sentences."""
     words = text.split()
-    return len(words) == 2 and "@" in words[1] and words[0].replace(".", "").replace("_", "").isalnum()
+    return (len(words) == 2 and "@" in words[1] and words[0].replace(".", "").replace("_", "").isalnum()
+            and words[0].lower() not in contact_lead_ins())
+
+
+@lru_cache(maxsize=1)
+def contact_lead_ins() -> FrozenSet[str]:
+    """The `contact_lead_in` lookup of every language's training data."""
+    words = set()
+    for path in sorted((PROJECT_ROOT / NLU_DIR).glob("*/*.yml")):
+        for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu") or []:
+            if isinstance(block, dict) and block.get("lookup") == "contact_lead_in":
+                words |= {line.lstrip("- ").strip().lower() for line in str(block.get("examples", "")).splitlines() if line.strip()}
+    return frozenset(words)
 
 
 PHONE = re.compile(r"(?<![\w@])\+?\d[\d\s().-]{7,18}\d(?![\w@])")
