@@ -43,12 +43,18 @@ def main(argv=None) -> None:
     kpis.add_argument("--format", choices=["table", "json", "csv"], default="table")
     demo = commands.add_parser("demo-traffic", help="play N demo conversations through the running bot (insights demo)")
     demo.add_argument("n", type=int)
+    insights = commands.add_parser("insights", help="insights rollups: `backfill` rebuilds them from the tracker store")
+    insights.add_argument("action", choices=["backfill"])
     args, rest = parser.parse_known_args(argv)
 
     if args.command == "kpis":
         from bot.insights.cli import kpis as print_kpis
 
         sys.exit(print_kpis(args.first, args.last, args.channel, args.language, args.format))
+    if args.command == "insights":
+        from bot.insights.backfill import main as backfill
+
+        sys.exit(backfill())
     if args.command == "demo-traffic":
         from bot.insights.demo_traffic import main as demo_traffic
 

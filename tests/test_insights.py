@@ -3,6 +3,7 @@ the figures worked out by hand in the comments; on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import date
 from types import SimpleNamespace as Record
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.handoff.store import HandoffStore
-from bot.insights import churn, metrics, operations, reading, surveys
+from bot.insights import backfill, churn, metrics, operations, reading, rollups, surveys
 from bot.insights.settings import InsightsSettings
 from tests.insights_data import DAY, HOUR, T0, Session, Turn, answer_surveys, open_cases, write_tracker
 from tests.postgres import fresh_schema_url
@@ -50,28 +51,37 @@ ANSWERS = [("nps", "alice", 10, T0 + 600, "rest", "es"), ("nps", "carol", 9, T0 
            ("nps", "gus", 0, T0 + 20 * DAY, "rest", "es")]  # after the week: not counted
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def urls(request, tmp_path):
+@contextlib.contextmanager
+def fresh_urls(backend: str, tmp_path_factory):
     """(handoff store, tracker store): SQLite files, or fresh PostgreSQL schemas (skipped without a server)."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
+        tmp_path = tmp_path_factory.mktemp("insights")
         yield f"sqlite:///{tmp_path / 'handoff.db'}", f"sqlite:///{tmp_path / 'tracker.db'}"
         return
     with fresh_schema_url("insights_handoff") as handoff, fresh_schema_url("insights_tracker") as tracker:
         yield handoff, tracker
 
 
-@pytest.fixture
-def stores(urls):
-    store = HandoffStore(urls[0])
-    tracker = write_tracker(urls[1], SCRIPT)
-    case_ids = open_cases(store, SCRIPT)
-    answer_surveys(store, ANSWERS)
-    yield store, tracker, case_ids
-    store.engine.dispose()  # before the schema is dropped
+@pytest.fixture(scope="module", params=["sqlite-events", "sqlite-rollups", "postgresql-events", "postgresql-rollups"])
+def stores(request, tmp_path_factory):
+    """The script's stores, read from the tracker's events or from the rollups the backfill built
+    from them. Built once per module: the tests only read them."""
+    backend, source = request.param.split("-")
+    with fresh_urls(backend, tmp_path_factory) as (handoff_url, tracker_url):
+        store = HandoffStore(handoff_url)
+        tracker = write_tracker(tracker_url, SCRIPT)
+        case_ids = open_cases(store, SCRIPT)
+        answer_surveys(store, ANSWERS)
+        if source == "rollups":
+            backfill.rebuild(store.engine, tracker, "es")
+        yield store, tracker, case_ids
+        store.engine.dispose()  # before the schema is dropped
 
 
 def week(store, tracker, **filters):
     win = reading.window("2026-11-02", "2026-11-08", UTC, **filters)
+    if rollups.is_built(store.engine):  # as bot/insights/report.py chooses
+        return reading.read_rollups(store.engine, tracker, win)
     return reading.read(store.engine, tracker, win)
 
 
@@ -255,8 +265,9 @@ def test_table_json_and_csv_say_the_same(stores):
     assert "containment_rate            50.0%" in table and "savings                     17.60 EUR" in table
 
 
-def test_a_range_with_too_many_events_asks_for_a_shorter_one(stores, monkeypatch):
+def test_a_range_with_too_many_events_or_conversations_asks_for_a_shorter_one(stores, monkeypatch):
     store, tracker, _ = stores
     monkeypatch.setattr(reading, "MAX_EVENTS", 20)
-    with pytest.raises(reading.BadRange, match="more than 20 events"):
+    monkeypatch.setattr(reading, "MAX_CONVERSATIONS", 5)
+    with pytest.raises(reading.BadRange, match="more than (20 events|5 conversations)"):
         week(store, tracker)

@@ -31,6 +31,9 @@ agents = Table(
     Column("created_at", Float, nullable=False),
     Column("last_seen_at", Float),  # the console was used: the agent counts as online for a while
     Column("role", String(16)),  # agent or supervisor (insights, privacy requests); empty = agent
+    Column("language", String(8)),  # the console's language for this agent; empty = the shop's default
+    Column("languages", String(64)),  # languages the agent answers in, "es,en"; empty = any
+    Column("teams", String(128)),  # teams the agent is in, "returns,general"; empty = general
 )
 
 sessions = Table(
@@ -110,6 +113,48 @@ surveys = Table(
     Column("asked_at", Float, nullable=False, index=True),
     Column("score", Integer),
     Column("answered_at", Float),
+)
+
+# Insights rollups (bot/insights/rollups.py): one row per conversation, kept up to date from the
+# event stream by the relay broker, rebuilt from the tracker store by `python -m bot insights
+# backfill`. A date range's figures read these rows, not the tracker's events.
+insights_conversations = Table(
+    "insights_conversations", metadata,
+    Column("key", String(300), primary_key=True),  # sender@started_at, as Conversation.key
+    Column("sender_id", String(256), nullable=False, index=True),
+    Column("started_at", Float, nullable=False, index=True),
+    Column("ended_at", Float, nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("customer_id", String(256)),
+    Column("topic", String(128)),
+    Column("intents", JSON, nullable=False),
+    Column("response_ms", JSON, nullable=False),
+    Column("handoff_action", Boolean, nullable=False),
+    Column("identity_locked", Boolean, nullable=False),
+    Column("order_ids", JSON, nullable=False),
+    Column("product_categories", JSON, nullable=False),
+    Column("late_order", Boolean, nullable=False),
+    Column("last_action", String(128)),  # the fold's state: was the last bot turn a fallback?
+    Column("waiting_since", Float),  # the fold's state: a customer message not answered yet
+)
+
+# What the next event of a sender needs to know (bot/insights/fold.py's SenderState).
+insights_senders = Table(
+    "insights_senders", metadata,
+    Column("sender_id", String(256), primary_key=True),
+    Column("language", String(16), nullable=False),
+    Column("after_session_start", Boolean, nullable=False),
+    Column("current_key", String(300)),  # the current session's conversation, if the customer wrote
+)
+
+# Whether the rollups hold every conversation (a fresh store, or after a backfill): until then
+# the figures are read from the tracker's events.
+insights_rollup_state = Table(
+    "insights_rollup_state", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("built_at", Float, nullable=False),
+    Column("how", String(16), nullable=False),  # fresh | backfill
 )
 
 # One row per change to a case (new case, message, claim, ...): the console's live updates follow it.

@@ -65,7 +65,7 @@ def not_understood(data: Data) -> List[Dict[str, Any]]:
     """The review's groups (language × predicted intent) of the range's messages the bot didn't
     get: fell back, low confidence, or rephrased right after."""
     in_range = {c.sender_id for c in data.conversations}
-    found = review.review({s: e for s, e in data.events.items() if s in in_range}, default_language())
+    found = review.review({s: e for s, e in data.all_events().items() if s in in_range}, default_language())
     groups: Dict[tuple, List] = defaultdict(list)
     for message in found.flagged:
         if not set(message.reasons) - {"before a handoff"}:

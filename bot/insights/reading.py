@@ -1,12 +1,14 @@
-"""A date range's data: conversations from Rasa's tracker store (read by the editor's reader,
-bot/editor/review.py), cases, their first agent reply, and the NPS/effort answers from the
-handoff store. Bounded: at most MAX_DAYS days, and only the events near the range."""
+"""A date range's data: conversations, cases, their first agent reply, and the NPS/effort answers
+from the handoff store. The conversations come from the rollups' summary rows (`read_rollups`,
+bot/insights/rollups.py) or, until those are built, from Rasa's tracker store (`read`, through the
+editor's reader, bot/editor/review.py). Bounded: at most MAX_DAYS days, and only the rows or events
+near the range."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import date, datetime, time, timedelta
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -14,11 +16,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.editor import review
 from bot.handoff import db
+from bot.insights import rollups
 from bot.insights.conversations import Conversation, conversations_of
 
 MAX_DAYS = 366
 # Events read per request (about 20,000 conversations, a second or two): beyond, a shorter range.
 MAX_EVENTS = 300_000
+# Summary rows read per request from the rollups (a row is a conversation: about 30 ms per 10,000).
+MAX_CONVERSATIONS = 200_000
 # Conversations in the range are judged on what came after them: a repeat within 7 days (FCR).
 LOOK_AHEAD = timedelta(days=7)
 # A session that started just before the range still has its start read.
@@ -89,12 +94,38 @@ class Data:
     surveys: List[Dict[str, Any]] = field(default_factory=list)  # answered in the window, filtered
     events: Dict[str, List[dict]] = field(default_factory=dict)  # sender → every event read (for the review's groups)
     cache: Dict[str, Any] = field(default_factory=dict)  # figures worked out once per read (metrics.py)
+    load_events: Optional[Callable[[], Dict[str, List[dict]]]] = None  # read from rollups: the events when needed
+
+    def all_events(self) -> Dict[str, List[dict]]:
+        """The tracker events near the range: only the review's groups need them."""
+        if self.load_events is not None:
+            self.events, self.load_events = self.load_events(), None
+        return self.events
+
+
+def _bounds(win: Window) -> tuple:
+    return win.start - LOOK_BEHIND.total_seconds(), win.end + LOOK_AHEAD.total_seconds()
 
 
 def read(engine, tracker_url: str, win: Window, default_language: str = "es") -> Data:
-    since, until = win.start - LOOK_BEHIND.total_seconds(), win.end + LOOK_AHEAD.total_seconds()
+    """From the tracker's events (every request parses them: about 1 s per 100,000)."""
+    since, until = _bounds(win)
     events = _events(tracker_url, since, until)
-    every = conversations_of(events, default_language)
+    return _assemble(engine, win, conversations_of(events, default_language), events=events)
+
+
+def read_rollups(engine, tracker_url: str, win: Window) -> Data:
+    """From the rollups' summary rows: an indexed range query, the same figures."""
+    since, until = _bounds(win)
+    every = rollups.conversations_between(engine, since, until, limit=MAX_CONVERSATIONS + 1)
+    if len(every) > MAX_CONVERSATIONS:
+        raise BadRange(f"the range holds more than {MAX_CONVERSATIONS:,} conversations: ask for a shorter one")
+    return _assemble(engine, win, every, load_events=lambda: _events(tracker_url, since, until))
+
+
+def _assemble(engine, win: Window, every: List[Conversation], events: Optional[Dict[str, List[dict]]] = None,
+              load_events: Optional[Callable[[], Dict[str, List[dict]]]] = None) -> Data:
+    since, until = _bounds(win)
     with engine.connect() as conn:
         cases = [dict(r._mapping) for r in conn.execute(
             select(db.cases).where(db.cases.c.created_at >= since, db.cases.c.created_at < until))]
@@ -113,7 +144,8 @@ def read(engine, tracker_url: str, win: Window, default_language: str = "es") ->
         case_of=match_cases(every, cases),
         first_agent_reply=replies,
         surveys=[s for s in surveys if s["score"] is not None and win.matches(s["channel"], s["language"])],
-        events=events,
+        events=events or {},
+        load_events=load_events,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any, Dict, Optional
 
 from bot.editor import review
 from bot.handoff import hours
-from bot.insights import metrics, reading, settings
+from bot.insights import metrics, reading, rollups, settings
 from bot.languages import default_language
 
 
@@ -18,6 +18,10 @@ def shop_window(first: Optional[str], last: Optional[str], channel: Optional[str
 
 
 def read(engine, win: reading.Window, env=os.environ) -> reading.Data:
+    """From the rollups once they hold every conversation (bot/insights/rollups.py), else from the
+    tracker's events."""
+    if rollups.is_built(engine):
+        return reading.read_rollups(engine, review.default_url(env), win)
     return reading.read(engine, review.default_url(env), win, default_language())
 
 
