@@ -30,27 +30,35 @@ RELAYED_EVENTS = {"user", "bot"}
 
 
 class HandoffRelayBroker(EventBroker):
-    def __init__(self, store_factory=default_store, forward: Optional[EventBroker] = None) -> None:
+    def __init__(self, store_factory=default_store, forward: Optional[EventBroker] = None, rollups=None) -> None:
         self._store_factory = store_factory
         self._forward = forward
+        self._rollups = rollups  # bot/insights/feed.py: every event also folded into the insights rollups
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="handoff-relay")
         self._last_bot_event: Dict[str, Dict[str, Any]] = {}  # per conversation, for button titles
 
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig, event_loop=None) -> "HandoffRelayBroker":
-        return cls(forward=await _rabbitmq_from_environment(event_loop))
+        from bot.insights.feed import from_environment
+
+        return cls(forward=await _rabbitmq_from_environment(event_loop), rollups=from_environment())
 
     def publish(self, event: Dict[Text, Any]) -> None:
         if self._forward is not None:
             self._forward.publish(event)
         self._copy_to_case(event)
+        if self._rollups is not None:
+            self._rollups.add(event)
 
     async def publish_confirmed(self, event: Dict[Text, Any]) -> None:
         from bot.tracker_store import publish_and_wait
 
         self._copy_to_case(event)
+        folded = asyncio.wrap_future(self._rollups.add(event)) if self._rollups is not None else None  # queued in order
         if self._forward is not None:
             await publish_and_wait(self._forward, [event])
+        if folded is not None:
+            await folded  # the conversation's next turn, maybe on another replica, finds its row up to date
 
     def _copy_to_case(self, event: Dict[Text, Any]) -> None:
         if event.get("event") not in RELAYED_EVENTS or not event.get("sender_id"):
@@ -80,6 +88,8 @@ class HandoffRelayBroker(EventBroker):
 
     async def close(self) -> None:
         self._writer.shutdown(wait=True)
+        if self._rollups is not None:
+            self._rollups.close()
         if self._forward is not None:
             await self._forward.close()
 
