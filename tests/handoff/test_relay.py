@@ -46,6 +46,9 @@ def test_messages_reach_the_open_case_and_every_event_reaches_rabbitmq(tmp_path,
     queue_name = f"aurora-relay-test-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("RABBITMQ_URL", RABBITMQ_URL)
     monkeypatch.setenv("RABBITMQ_QUEUE", queue_name)
+    # the broker also feeds the insights rollups of the environment's stores: these, not var/'s
+    monkeypatch.setenv("HANDOFF_DATABASE_URL", f"sqlite:///{tmp_path / 'h.db'}")
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "tracker.db"))
     store = HandoffStore(f"sqlite:///{tmp_path / 'h.db'}")
     case = open_case(store, "waiting")
 
