@@ -148,3 +148,19 @@ def test_a_fresh_store_reads_rollups_at_once_an_older_one_after_the_backfill(tmp
     assert not after.events and metrics.kpis(after, SETTINGS) == metrics.kpis(before, SETTINGS)
     engine.dispose()
     older.dispose()
+
+
+def test_an_erased_person_keeps_their_figures_and_loses_their_name(tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'handoff.db'}")
+    sessions = traffic(60)
+    rollups.apply_events(engine, [dict(e, sender_id=s.sender_id) for s in sessions for e in s.events], "es")
+    before = rows(engine, db.insights_conversations, "started_at")
+    erased = before[0]["sender_id"]
+    assert rollups.anonymise(engine, [erased]) == sum(1 for r in before if r["sender_id"] == erased)
+    after = rows(engine, db.insights_conversations, "started_at")
+    assert erased not in {r["sender_id"] for r in after} and len(after) == len(before)
+    theirs = [r for r in after if r["sender_id"].startswith("erased:")]
+    assert len({r["sender_id"] for r in theirs}) == 1 and all(r["customer_id"] is None and r["order_ids"] == [] for r in theirs)
+    assert [r["response_ms"] for r in after] == [r["response_ms"] for r in before]
+    assert erased not in {r["sender_id"] for r in rows(engine, db.insights_senders, "sender_id")}
+    engine.dispose()

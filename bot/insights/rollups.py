@@ -138,3 +138,27 @@ def conversations_between(engine: Engine, since: float, until: float, limit: Opt
         query = query.limit(limit)
     with engine.connect() as conn:
         return [summary_of(row).conversation() for row in conn.execute(query)]
+
+
+def anonymise(engine: Engine, sender_ids: Iterable[str]) -> int:
+    """Privacy (bot/privacy/ erase and retention): the summaries of these senders' conversations
+    keep their figures and lose the link to the person: an opaque sender per person (repeats stay
+    repeats), no customer, orders or products; the senders' fold states go."""
+    import uuid
+
+    from sqlalchemy import update
+
+    from bot.privacy.case_records import ERASED_PREFIX
+
+    changed = 0
+    with engine.begin() as conn:
+        for sender_id in sorted({s for s in sender_ids if not s.startswith(ERASED_PREFIX)}):
+            opaque = f"{ERASED_PREFIX}{uuid.uuid4().hex[:16]}"
+            for key, started_at in conn.execute(select(CONVERSATIONS.c.key, CONVERSATIONS.c.started_at)
+                                                .where(CONVERSATIONS.c.sender_id == sender_id)).all():
+                conn.execute(update(CONVERSATIONS).where(CONVERSATIONS.c.key == key).values(
+                    key=f"{opaque}@{started_at:.3f}", sender_id=opaque, customer_id=None, order_ids=[],
+                    product_categories=[]))
+                changed += 1
+            conn.execute(delete(SENDERS).where(SENDERS.c.sender_id == sender_id))
+    return changed

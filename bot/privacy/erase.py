@@ -15,6 +15,7 @@ from typing import Any, Dict, Optional
 
 from sqlalchemy.engine import Engine
 
+from bot.insights import rollups
 from bot.privacy import audit, case_records, erase_event, finding, review_files
 from bot.privacy.places import Places
 from bot.privacy.subject import Subject
@@ -56,10 +57,12 @@ def erase_stores(located: finding.Found, places: Places, engine: Engine, now: fl
         tracker.close()
     cases = case_records.anonymise(engine, located.case_ids, now)
     surveys = case_records.anonymise_surveys(engine, set(located.conversation_ids), _customer_keys(located))
+    summaries = rollups.anonymise(engine, located.conversation_ids)
     return {
         "tracker_store": {"conversations": conversations, "events": events},
         "handoff_store": {"cases_anonymised": cases["cases"], "messages": cases["messages"], "notes": cases["notes"],
-                          "ratings_kept_anonymous": cases["ratings_kept"], "survey_answers_anonymised": surveys},
+                          "ratings_kept_anonymous": cases["ratings_kept"], "survey_answers_anonymised": surveys,
+                          "conversation_summaries_anonymised": summaries},
         "review_files": {"messages": review_files.remove_conversations(places.review_file, located.conversation_ids)},
     }
 

@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 
 from sqlalchemy.engine import Engine
 
+from bot.insights import rollups
 from bot.privacy import audit, case_records, review_files
 from bot.privacy.config import DAY_S, PrivacyConfig
 from bot.privacy.places import Places
@@ -42,12 +43,13 @@ def apply(config: PrivacyConfig, places: Places, engine: Engine, now: Optional[f
         tracker.close()
     cases = case_records.anonymise(engine, case_records.closed_before(engine, now - days.cases_days * DAY_S), now)
     surveys = case_records.anonymise_surveys(engine, set(), set(), asked_before=now - days.cases_days * DAY_S)
+    summaries = rollups.anonymise(engine, old)  # the conversations deleted above keep their figures
     files = review_files.remove_older_than(places.review_file, now - days.review_files_days * DAY_S)
     audit_removed = audit.remove_older_than(engine, now - days.audit_days * DAY_S)
     report = {
         "tracker_store": {"conversations": conversations, "events": events},
         "handoff_store": {"cases_anonymised": cases["cases"], "messages": cases["messages"], "notes": cases["notes"],
-                          "survey_answers_anonymised": surveys},
+                          "survey_answers_anonymised": surveys, "conversation_summaries_anonymised": summaries},
         "review_files": {"files": [p.name for p in files]},
         "audit_log": {"entries": audit_removed},
     }
