@@ -11,7 +11,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
@@ -49,6 +49,14 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _split(value: Optional[str]) -> tuple:
+    return tuple(part for part in (value or "").split(",") if part)
+
+
+def _preferences(row) -> tuple:
+    return row.language or None, _split(row.languages), _split(row.teams)
+
+
 class TooManyAttempts(Exception):
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(f"too many wrong passwords: try again in {retry_after_s} s")
@@ -65,6 +73,9 @@ class Session:
     display_name: str
     expires_at: float
     role: str = "agent"
+    language: Optional[str] = None  # the console's language the agent chose; None = the shop's default
+    languages: tuple = ()  # the languages the agent answers in; empty = any
+    teams: tuple = ()  # the agent's teams; empty = general
 
     @property
     def is_supervisor(self) -> bool:
@@ -114,7 +125,7 @@ class Accounts:
             conn.execute(insert(db.sessions).values(token_hash=_token_hash(token), username=agent.username,
                                                     created_at=now, expires_at=expires_at))
             conn.execute(update(db.agents).where(db.agents.c.username == agent.username).values(last_seen_at=now))
-        return Session(token, agent.username, agent.display_name, expires_at, agent.role or "agent")
+        return Session(token, agent.username, agent.display_name, expires_at, agent.role or "agent", *_preferences(agent))
 
     def session(self, token: Optional[str], now: Optional[float] = None) -> Optional[Session]:
         """The live session of a bearer token (and the agent is seen now), or None."""
@@ -123,14 +134,38 @@ class Accounts:
         now = now or time.time()
         with self.engine.begin() as conn:
             row = conn.execute(
-                select(db.sessions.c.username, db.sessions.c.expires_at, db.agents.c.display_name, db.agents.c.role)
+                select(db.sessions.c.username, db.sessions.c.expires_at, db.agents.c.display_name, db.agents.c.role,
+                       db.agents.c.language, db.agents.c.languages, db.agents.c.teams)
                 .join(db.agents, db.agents.c.username == db.sessions.c.username)
                 .where(db.sessions.c.token_hash == _token_hash(token), db.sessions.c.expires_at > now)
             ).first()
             if row is None:
                 return None
             conn.execute(update(db.agents).where(db.agents.c.username == row.username).values(last_seen_at=now))
-        return Session(token, row.username, row.display_name, row.expires_at, row.role or "agent")
+        return Session(token, row.username, row.display_name, row.expires_at, row.role or "agent", *_preferences(row))
+
+    def set_preferences(self, username: str, *, language: Optional[str] = None, languages: Optional[Sequence[str]] = None,
+                        teams: Optional[Sequence[str]] = None) -> None:
+        """The console's language (`""` goes back to the shop's default), the languages the agent
+        answers in and their teams; what is None stays as it was."""
+        values: dict = {}
+        if language is not None:
+            values["language"] = language or None
+        if languages is not None:
+            values["languages"] = ",".join(languages) or None
+        if teams is not None:
+            values["teams"] = ",".join(teams) or None
+        if values:
+            with self.engine.begin() as conn:
+                conn.execute(update(db.agents).where(db.agents.c.username == username).values(**values))
+
+    def agents(self) -> list:
+        """Every agent with their languages and teams (routing reads them)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.agents.c.username, db.agents.c.display_name, db.agents.c.role, db.agents.c.last_seen_at,
+                                       db.agents.c.language, db.agents.c.languages, db.agents.c.teams)).all()
+        return [{"username": r.username, "display_name": r.display_name, "role": r.role or "agent", "last_seen_at": r.last_seen_at,
+                 "languages": list(_preferences(r)[1]), "teams": list(_preferences(r)[2])} for r in rows]
 
     def log_out(self, token: str) -> None:
         """Ends the session; the agent stops counting as online."""

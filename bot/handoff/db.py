@@ -71,6 +71,8 @@ cases = Table(
     Column("closed_at", Float),
     Column("csat", Integer),
     Column("csat_at", Float),
+    Column("category", String(16)),  # the team it belongs to: returns payments shipping general (shop/console.yml)
+    Column("stage", String(24)),  # what the customer is told: received in_progress waiting_customer resolved
 )
 
 messages = Table(

@@ -68,7 +68,9 @@ async def _open_case(store, backend, policy, config, conversation_id, events, sl
                                context.escalation_reason(events))
     key = _customer_key(customer, conversation_id)
     earlier = await asyncio.to_thread(store.earlier_cases, key)
-    angry = triage.sounds_angry(customer_texts, [i["intent"] for i in recognised["intents"]])
+    intents = [i["intent"] for i in recognised["intents"]]
+    angry = triage.sounds_angry(customer_texts, intents)
+    urgent = triage.sounds_urgent(customer_texts)
     repeated = bool(customer and customer["open_incidents"]) or bool(earlier)
     language = slots.get("language") or "es"
     channel = context.latest_channel(events)
@@ -88,7 +90,8 @@ async def _open_case(store, backend, policy, config, conversation_id, events, sl
     return await asyncio.to_thread(
         store.open_case,
         conversation_id=conversation_id, channel=channel, language=language, reason=reason,
-        base_priority=triage.base_priority(reason, (customer or {}).get("tier"), repeated, angry),
+        base_priority=triage.base_priority(reason, (customer or {}).get("tier"), repeated, angry, urgent),
+        category=triage.category_for(reason, intents),
         status="pending" if in_hours and online > 0 else "ticket",
         summary=triage.summary(reason=reason, language=language, channel=channel, customer=customer, order=order,
                                last_message=customer_texts[-1] if customer_texts else ""),

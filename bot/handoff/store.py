@@ -10,12 +10,13 @@ replicas of the web app, can never both win one.
 """
 from __future__ import annotations
 
+import re
 import time
 from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import String, and_, cast, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -26,6 +27,23 @@ OPEN = ("pending", "ticket", "assigned")
 WAITING = ("pending", "ticket")
 CLOSED = ("resolved", "handed_back")
 STATUSES = OPEN + CLOSED
+SEARCH_LIMIT = 200
+SEARCH_CHARS = 100
+
+
+def search_terms(text: str) -> List[str]:
+    """What to look for: the text in lower case, bounded; a phone number also without its spaces
+    and dashes, an order number also without its #."""
+    text = " ".join((text or "").split())[:SEARCH_CHARS].lower()
+    if len(text) < 2:
+        return []
+    terms = [text]
+    compact = re.sub(r"[\s().-]", "", text)
+    if re.fullmatch(r"\+?\d{6,}", compact) and compact != text:
+        terms.append(compact)
+    if text.startswith("#") and len(text) > 2:
+        terms.append(text[1:])
+    return terms
 
 
 class CaseNotFound(Exception):
@@ -66,7 +84,7 @@ class HandoffStore:
         self, *, conversation_id: str, channel: str, language: str, reason: str, base_priority: int,
         status: str, summary: str, context: Dict[str, Any], customer_key: Optional[str],
         customer_name: Optional[str], contact: Optional[str], transcript: Sequence[NewMessage] = (),
-        now: Optional[float] = None,
+        now: Optional[float] = None, category: Optional[str] = None,
     ) -> Dict[str, Any]:
         """Opens a case, or returns the conversation's open one (the customer asked again)."""
         assert status in WAITING, status
@@ -81,6 +99,7 @@ class HandoffStore:
                 conversation_id=conversation_id, channel=channel, language=language, reason=reason,
                 base_priority=base_priority, status=status, summary=summary, context=context,
                 customer_key=customer_key, customer_name=customer_name, contact=contact, created_at=now,
+                category=category, stage="received",
             )).inserted_primary_key[0]
             for message in transcript:
                 conn.execute(insert(db.messages).values(case_id=case_id, **stored_message(message)))
@@ -113,6 +132,26 @@ class HandoffStore:
                                 .order_by(db.cases.c.created_at, db.cases.c.id).limit(limit)).all()
         return [_row(r) for r in rows]
 
+    def search(self, text: str, statuses: Iterable[str] = STATUSES, limit: int = SEARCH_LIMIT) -> List[Dict[str, Any]]:
+        """Cases whose customer name, contact, context (email, phone, order numbers) or transcript
+        contains `text` (any case; a phone number with or without spaces, an order with or without #)."""
+        terms = search_terms(text)
+        if not terms:
+            return []
+        def contains(column, term):
+            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            return func.lower(column).like(f"%{escaped}%", escape="\\")
+        in_transcript = select(db.messages.c.id).where(db.messages.c.case_id == db.cases.c.id)
+        matches = []
+        for term in terms:
+            matches += [contains(db.cases.c.customer_name, term), contains(db.cases.c.contact, term),
+                        contains(cast(db.cases.c.context, String), term),
+                        in_transcript.where(contains(db.messages.c.text, term)).exists()]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.cases).where(db.cases.c.status.in_(list(statuses)), or_(*matches))
+                                .order_by(db.cases.c.id.desc()).limit(limit)).all()
+        return [_row(r) for r in rows]
+
     def earlier_cases(self, customer_key: str, before_case: Optional[int] = None) -> List[Dict[str, Any]]:
         query = select(db.cases.c.id, db.cases.c.created_at, db.cases.c.reason, db.cases.c.status, db.cases.c.csat,
                        db.cases.c.summary).where(db.cases.c.customer_key == customer_key)
@@ -123,7 +162,7 @@ class HandoffStore:
 
     def update_case(self, case_id: int, **values: Any) -> None:
         """Contact, summary or context learnt after the case opened."""
-        allowed = {"contact", "summary", "context", "customer_name"}
+        allowed = {"contact", "summary", "context", "customer_name", "category", "stage"}
         assert set(values) <= allowed, values
         with self.engine.begin() as conn:
             conn.execute(update(db.cases).where(db.cases.c.id == case_id).values(**values))
@@ -211,6 +250,16 @@ class HandoffStore:
             rows = conn.execute(select(db.messages.c.case_id, func.max(db.messages.c.timestamp))
                                 .where(db.messages.c.case_id.in_(list(case_ids))).group_by(db.messages.c.case_id)).all()
         return {case_id: at for case_id, at in rows}
+
+    def customer_message_counts(self, case_ids: Sequence[int]) -> Dict[int, int]:
+        """How many messages the customer has written in each case (the console's unread counts)."""
+        if not case_ids:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.messages.c.case_id, func.count())
+                                .where(db.messages.c.case_id.in_(list(case_ids)), db.messages.c.sender == "customer")
+                                .group_by(db.messages.c.case_id)).all()
+        return {case_id: count for case_id, count in rows}
 
     def add_note(self, case_id: int, agent: str, text: str, now: Optional[float] = None) -> Dict[str, Any]:
         self.case(case_id)

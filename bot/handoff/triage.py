@@ -1,7 +1,7 @@
 """Why the bot hands off, how urgent the case is, and the two lines an agent reads first.
 
-Plain functions over Rasa event dicts and plain dicts; the wording and the weights are in
-shop/console.yml.
+Plain functions over Rasa event dicts and plain dicts; the weights and anger words are in
+shop/console.yml, the wording in the console's catalogs (bot/handoff/wording.py).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
+from bot.languages import default_language
 from bot.settings import PROJECT_ROOT
 
 CONSOLE_FILE = PROJECT_ROOT / "shop" / "console.yml"
@@ -69,20 +70,45 @@ def sounds_angry(customer_texts: Iterable[str], intents: Iterable[str]) -> bool:
     return False
 
 
-def base_priority(reason: str, tier: Optional[str], repeated_incident: bool, angry: bool) -> int:
+def sounds_urgent(customer_texts: Iterable[str]) -> bool:
+    """The customer says it can't wait ("es urgente", "asap"): console.yml's urgent_words."""
+    phrases = {_folded(w) for ws in (texts().get("urgent_words") or {}).values() for w in ws}
+    for text in customer_texts:
+        folded = " " + " ".join(re.findall(r"\w+", _folded(text))) + " "
+        if any(f" {phrase} " in folded for phrase in phrases):
+            return True
+    return False
+
+
+def base_priority(reason: str, tier: Optional[str], repeated_incident: bool, angry: bool, urgent: bool = False) -> int:
     weights = texts()["priority"]
     points = weights["reasons"].get(reason, 0)
     points += weights["vip"] if tier == "vip" else 0
     points += weights["repeated_incident"] if repeated_incident else 0
     points += weights["anger"] if angry else 0
+    points += weights.get("urgency", 0) if urgent else 0
     return points
 
 
+def category_for(reason: str, intents: Iterable[str]) -> str:
+    """The team a case belongs to: its reason's, else its latest recognised intent's that has one, else general."""
+    categories = texts().get("categories") or {}
+    for name, rule in categories.items():
+        if reason in (rule.get("reasons") or []):
+            return name
+    for intent in reversed(list(intents)):
+        for name, rule in categories.items():
+            if intent in (rule.get("intents") or []):
+                return name
+    return "general"
+
+
 def priority_now(case: Dict[str, Any], now: Optional[float] = None) -> int:
-    """The base points plus a point per minute a waiting case has waited."""
+    """The base points plus a point per minute the customer has waited for an answer: until the
+    case is closed, so a claimed case keeps its place in the queue."""
     now = now or time.time()
-    waiting = case["status"] in ("pending", "ticket")
-    minutes = int((now - case["created_at"]) // 60) if waiting else 0
+    until = case.get("closed_at") or now
+    minutes = int((until - case["created_at"]) // 60)
     return case["base_priority"] + min(max(0, minutes), texts()["priority"]["waiting_cap"])
 
 
@@ -91,10 +117,26 @@ def priority_label(points: int) -> str:
     return "urgent" if points >= weights["urgent_from"] else "high" if points >= weights["high_from"] else "normal"
 
 
+PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2}
+
+
+def is_live(case: Dict[str, Any]) -> bool:
+    """The customer is in the chat waiting for a person (opened in hours with an agent online),
+    not a ticket to answer later."""
+    if case["status"] == "ticket":
+        return False
+    if case["status"] == "pending":
+        return True
+    support = (case.get("context") or {}).get("support") or {}
+    return bool(support.get("in_hours") and support.get("agents_online"))
+
+
 def queue_order(cases: List[Dict[str, Any]], now: Optional[float] = None) -> List[Dict[str, Any]]:
-    """Most urgent first; equally urgent: who waited longest. Owned cases after waiting ones."""
+    """By priority (urgent, high, normal); within one, live chats before tickets, then who has
+    waited longest. Claiming a case doesn't move it."""
     now = now or time.time()
-    return sorted(cases, key=lambda c: (c["status"] == "assigned", -priority_now(c, now), c["created_at"], c["id"]))
+    return sorted(cases, key=lambda c: (PRIORITY_RANK[priority_label(priority_now(c, now))], not is_live(c),
+                                        c["created_at"], c["id"]))
 
 
 def queue_position(case_id: int, waiting_cases: List[Dict[str, Any]], now: Optional[float] = None) -> int:
@@ -104,22 +146,15 @@ def queue_position(case_id: int, waiting_cases: List[Dict[str, Any]], now: Optio
 
 def summary(*, reason: str, language: str, channel: str, customer: Optional[Dict[str, Any]],
             order: Optional[Dict[str, Any]], last_message: str) -> str:
-    t = texts()
-    s = t["summary"]
-    tier = t["tiers"].get((customer or {}).get("tier") or "", "")
-    order_text = s["no_order"]
-    if order:
-        order_text = s["order"].format(
-            order_id=order["id"], status=order["status"].replace("_", " "),
-            late=s["late"].format(eta=order.get("estimated_delivery") or "") if order.get("late") else "",
-            verified=s["verified"] if order.get("verified") else s["unverified"],
-        )
-    last = " ".join(last_message.split())
-    last = last if len(last) <= 90 else last[:89] + "…"
-    line1 = s["line1"].format(tier=f"{tier} · " if tier else "", name=(customer or {}).get("name") or s["unknown_customer"],
-                              reason=t["reasons"].get(reason, reason), language=language, channel=channel)
-    return line1 + "\n" + s["line2"].format(order=order_text, last_message=last)
+    """The summary stored with a case (exports, earlier cases), in the shop's default language;
+    the console composes it again in each agent's language (bot/handoff/wording.py)."""
+    from bot.handoff import wording
+
+    return wording.summary(reason=reason, language=default_language(), customer_language=language, channel=channel,
+                           customer=customer, order=order, last_message=last_message)
 
 
-def reason_label(reason: str) -> str:
-    return texts()["reasons"].get(reason, reason)
+def reason_label(reason: str, language: Optional[str] = None) -> str:
+    from bot.handoff import wording
+
+    return wording.reason_label(reason, language or default_language())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,13 +20,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.handoff import triage
+from bot.handoff import queue, triage, wording
 from bot.handoff.accounts import Accounts, TooManyAttempts
 from bot.handoff.hours import SupportConfig
 from bot.handoff.rasa_api import LIVE_CHANNELS, RasaConversations, RasaUnreachable
 from bot.handoff.store import CLOSED, OPEN, STATUSES, CaseNotFound, ClaimRefused, HandoffStore, NewMessage
+from bot.languages import default_language
 from bot.privacy import audit as privacy_audit
 from bot.settings import PROJECT_ROOT
+from bot.web import i18n
 from bot.web.auth import api_error, session_required
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -35,6 +38,9 @@ MAX_TEXT = 4000
 MAX_CASE_ID = 2 ** 63 - 1  # the databases' BIGINT: larger ids can't exist
 EVENTS_POLL_S = 1.0
 KEEPALIVE_S = 15.0
+CONSOLE_SECTION = "console"  # bot/web/i18n/console/<lang>.yml
+# A button's payload ("/greet", '/inform{"order_id": "100234"}') is not something the customer wrote.
+PAYLOAD = re.compile(r"^/[A-Za-z_][\w/]*(\{.*\})?$", re.DOTALL)
 CONSOLE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
@@ -62,18 +68,33 @@ def _status_filter(value: Optional[str]) -> List[str]:
     return [s for s in wanted if s in STATUSES]
 
 
-def case_summary(case: Dict[str, Any], last_message_at: Optional[float], now: float) -> Dict[str, Any]:
+def console_language(wanted: Optional[str]) -> str:
+    """`wanted` when the console has a catalog for it, else the shop's default language."""
+    return wanted if wanted in i18n.languages(CONSOLE_SECTION) else default_language()
+
+
+def case_summary(case: Dict[str, Any], last_message_at: Optional[float], now: float,
+                 language: Optional[str] = None) -> Dict[str, Any]:
+    """A case as the queue lists it; the reason and summary written in `language` (the agent's)."""
+    language = console_language(language)
     points = triage.priority_now(case, now)
     waited_until = case["claimed_at"] or case["closed_at"] or now
     return {
         "id": case["id"], "conversation_id": case["conversation_id"], "channel": case["channel"],
-        "language": case["language"], "reason": case["reason"], "reason_label": triage.reason_label(case["reason"]),
-        "priority": points, "priority_label": triage.priority_label(points), "summary": case["summary"],
+        "language": case["language"], "reason": case["reason"], "reason_label": wording.reason_label(case["reason"], language),
+        "priority": points, "priority_label": triage.priority_label(points), "summary": wording.case_summary(case, language),
         "status": case["status"], "agent": case["agent"], "customer_name": case["customer_name"],
         "contact": case["contact"], "created_at": _iso(case["created_at"]),
         "waiting_s": int(max(0, waited_until - case["created_at"])),
         "last_message_at": _iso(last_message_at or case["created_at"]), "csat": case["csat"],
+        "category": queue.category_of(case), "stage": case.get("stage") or "received", "live": triage.is_live(case),
+        "linked_cases": case.get("linked_cases") or [],
     }
+
+
+def shown_in_transcript(message: Dict[str, Any]) -> bool:
+    """A payload the customer's widget sent without a button title is bookkeeping, not a message."""
+    return not (message["sender"] == "customer" and message["kind"] == "message" and PAYLOAD.match(message["text"] or ""))
 
 
 def transcript_item(message: Dict[str, Any]) -> Dict[str, Any]:
@@ -90,14 +111,27 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
 
     authenticated = session_required(accounts)
 
-    async def full_case(case_id: int) -> Dict[str, Any]:
+    async def team(now: float) -> Dict[str, Any]:
+        """Every agent by username, and those online now (routing offers cases to them)."""
+        everyone = await asyncio.to_thread(accounts.agents)
+        online = [a for a in everyone if (a["last_seen_at"] or 0) >= now - config.agent_online_s]
+        return {"by_name": {a["username"]: a for a in everyone}, "online": online}
+
+    def with_agent_name(item: Dict[str, Any], agents: Dict[str, Any]) -> Dict[str, Any]:
+        owner = agents.get(item["agent"] or "")
+        return {**item, "agent_name": owner["display_name"] if owner else item["agent"]}
+
+    async def full_case(case_id: int, language: Optional[str] = None) -> Dict[str, Any]:
         case = await asyncio.to_thread(store.case, case_id)
         messages = await asyncio.to_thread(store.transcript, case_id)
         notes = await asyncio.to_thread(store.notes, case_id)
+        linked = await asyncio.to_thread(queue.open_cases_of_customer, store, case)
+        agents = (await team(time.time()))["by_name"]
         last = messages[-1]["timestamp"] if messages else None
         return {
-            **case_summary(case, last, time.time()),
-            "transcript": [transcript_item(m) for m in messages],
+            **with_agent_name(case_summary({**case, "linked_cases": linked}, last, time.time(), language), agents),
+            "transcript": [transcript_item(m) for m in messages if shown_in_transcript(m)],
+            "customer_messages": sum(1 for m in messages if m["sender"] == "customer"),
             "context": case["context"],
             "notes": [{"agent": n["agent"], "text": n["text"], "created_at": _iso(n["created_at"])} for n in notes],
         }
@@ -163,25 +197,60 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
         await asyncio.to_thread(accounts.log_out, request.ctx.session.token)
         return response.empty(status=204)
 
+    def me_json(session) -> Dict[str, Any]:
+        return {"username": session.username, "display_name": session.display_name, "role": session.role,
+                "language": console_language(session.language), "preferred_language": session.language,
+                "languages": list(session.languages), "teams": list(session.teams)}
+
     @api.get("/me")
     @authenticated
     async def me(request: Request) -> HTTPResponse:
+        return response.json(me_json(request.ctx.session))
+
+    @api.put("/me")
+    @authenticated
+    async def change_me(request: Request) -> HTTPResponse:
+        """The agent's console language: a language the console has a catalog for, or "" for the shop's default."""
+        body = request.json if isinstance(request.json, dict) else {}
+        language = body.get("language")
+        if not isinstance(language, str) or (language and language not in i18n.languages(CONSOLE_SECTION)):
+            return _error(400, f"language must be one of {', '.join(i18n.languages(CONSOLE_SECTION))}, or empty")
         session = request.ctx.session
-        return response.json({"username": session.username, "display_name": session.display_name, "role": session.role})
+        await asyncio.to_thread(accounts.set_preferences, session.username, language=language)
+        return response.json(me_json(await asyncio.to_thread(accounts.session, session.token)))
+
+    @api.get("/console/texts")
+    async def console_texts(request: Request) -> HTTPResponse:
+        """The console's words in one language (the shop's default unless asked), the languages it
+        speaks, and the shop's time zone for dates: the login form needs them before a session."""
+        language = console_language(request.args.get("language"))
+        spoken = [{"code": code, "name": i18n.text(CONSOLE_SECTION, code, "language_name")}
+                  for code in [default_language()] + [c for c in i18n.languages(CONSOLE_SECTION) if c != default_language()]]
+        return response.json({"language": language, "default_language": default_language(), "languages": spoken,
+                              "time_zone": config.timezone.key, "texts": i18n.texts(CONSOLE_SECTION, language)},
+                             headers={"Cache-Control": "no-cache"})
 
     @api.get("/cases")
     @authenticated
     async def cases(request: Request) -> HTTPResponse:
-        found = await asyncio.to_thread(store.cases, _status_filter(request.args.get("status")))
-        last = await asyncio.to_thread(store.last_message_at, [c["id"] for c in found])
+        session = request.ctx.session
         now = time.time()
-        ordered = triage.queue_order(found, now)
-        return response.json({"cases": [case_summary(c, last.get(c["id"]), now) for c in ordered]})
+        agents = await team(now)
+        me = agents["by_name"].get(session.username) or {"username": session.username, "role": session.role}
+        wanted = queue.request_from_args({k: request.args.get(k) for k in ("view", "q", *queue.FILTERS)},
+                                         _status_filter(request.args.get("status")))
+        ordered = await asyncio.to_thread(queue.agent_queue, store, me, agents["online"], wanted, now)
+        ids = [c["id"] for c in ordered]
+        last = await asyncio.to_thread(store.last_message_at, ids)
+        written = await asyncio.to_thread(store.customer_message_counts, ids)
+        return response.json({"cases": [
+            {**with_agent_name(case_summary(c, last.get(c["id"]), now, session.language), agents["by_name"]),
+             "customer_messages": written.get(c["id"], 0)} for c in ordered]})
 
     @api.get("/cases/<case_id:int>")
     @authenticated
     async def one_case(request: Request, case_id: int) -> HTTPResponse:
-        case = await full_case(case_id)
+        case = await full_case(case_id, request.ctx.session.language)
         # who looked at a customer's case, for the privacy audit log (bot/privacy/audit.py)
         await asyncio.to_thread(privacy_audit.record_view, store.engine, request.ctx.session.username, case_id)
         return response.json(case)
@@ -195,7 +264,7 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
         await asyncio.to_thread(store.claim, case_id, agent.username, bool(body.get("takeover")))
         if before["agent"] != agent.username or before["status"] != "assigned":
             await rasa.agent_takes_over(before["conversation_id"], agent.display_name)
-        return response.json(await full_case(case_id))
+        return response.json(await full_case(case_id, agent.language))
 
     @api.post("/cases/<case_id:int>/messages")
     @authenticated
@@ -227,7 +296,7 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
         case = await asyncio.to_thread(store.require_owner, case_id, agent)
         await rasa.bot_takes_over(case["conversation_id"], then=bot_action)
         await asyncio.to_thread(store.close, case_id, agent, status)
-        return response.json(await full_case(case_id))
+        return response.json(await full_case(case_id, request.ctx.session.language))
 
     @api.post("/cases/<case_id:int>/handback")
     @authenticated
@@ -273,13 +342,13 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
 
 
 def console_blueprint() -> Blueprint:
-    """The console page and its script and style: static files, no templating."""
+    """The console page, its style and its ES modules (static/console/*.js): static files, no templating."""
     console = Blueprint("agent_console")
     files = {
         "/agent": (WEB_DIR / "templates" / "agent.html", "text/html; charset=utf-8"),
-        "/static/agent.js": (WEB_DIR / "static" / "agent.js", "application/javascript; charset=utf-8"),
         "/static/agent.css": (WEB_DIR / "static" / "agent.css", "text/css; charset=utf-8"),
     }
+    modules = WEB_DIR / "static" / "console"
 
     def serve(path: Path, content_type: str):
         async def handler(_: Request) -> HTTPResponse:
@@ -291,4 +360,12 @@ def console_blueprint() -> Blueprint:
 
     for route, (path, content_type) in files.items():
         console.add_route(serve(path, content_type), route, methods=["GET"], name=route.strip("/").replace("/", "_").replace(".", "_"))
+
+    async def module(request: Request, name: str) -> HTTPResponse:
+        # Only the folder's own modules, by a plain name: no path ever reaches the file system.
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,40}\.js", name):
+            return response.text("not found", status=404)
+        return await serve(modules / name, "text/javascript; charset=utf-8")(request)
+
+    console.add_route(module, "/static/console/<name:str>", methods=["GET"], name="console_module")
     return console

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.handoff import context, hours, triage
+from bot.handoff import context, hours, triage, wording
 from bot.handoff.csat import score_in
 from tests.conftest import PROJECT_ROOT
 
@@ -78,7 +78,7 @@ def test_vip_angry_repeat_customer_is_urgent():
     assert triage.priority_label(triage.base_priority("customer_request", "regular", False, False)) == "normal"
 
 
-def test_summary_fits_in_two_lines():
+def test_summary_fits_in_two_lines_in_the_shops_language():
     text = triage.summary(
         reason="late_order", language="es", channel="socketio",
         customer={"name": "Ana García", "tier": "vip"},
@@ -86,9 +86,20 @@ def test_summary_fits_in_two_lines():
         last_message="quiero hablar con una persona " * 10,
     )
     first, second = text.split("\n")
-    assert first == "VIP · Ana García · late order · es/socketio"
-    assert second.startswith("#100234 in transit, LATE since 2026-11-20 (verified). Last: “quiero hablar")
-    assert len(second) < 160
+    assert first == "Ana García (VIP) su pedido llega tarde. Escribe en español · Chat web."
+    assert second.startswith("Pedido #100234 en camino, con retraso desde el 2026-11-20, identidad comprobada. Último mensaje: «quiero hablar")
+    assert len(second) < 200
+
+
+def test_each_agent_reads_the_summary_and_reason_in_their_language():
+    case = {"reason": "complaint", "language": "pt", "channel": "whatsapp", "customer_name": None,
+            "context": {"customer": {"name": "João Silva", "tier": "regular"}, "lookups": {},
+                        "intents": [{"text": "isto é uma vergonha", "intent": "complaint"}]}}
+    assert wording.case_summary(case, "en") == ("João Silva made a complaint. Writes in Portuguese · WhatsApp.\n"
+                                                "No verified order. Last message: “isto é uma vergonha”")
+    assert wording.case_summary(case, "es").startswith("João Silva ha puesto una queja. Escribe en portugués · WhatsApp.")
+    assert wording.reason_label("double_charge", "pt") == "foi cobrado duas vezes"
+    assert triage.reason_label("double_charge") == "le han cobrado dos veces"  # the shop's default language
 
 
 @pytest.mark.parametrize("typed, score", [
