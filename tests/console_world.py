@@ -78,4 +78,5 @@ def seed(url: str, now: float = None) -> Dict[str, Any]:
     cases["payment_en"] = _case(store, conversation="payment-tom", name="Tom Baker", customer_id="c06", tier="regular", language="en",
                                 channel="socketio", reason="double_charge", texts=["I was charged twice for order 100920"],
                                 intents=["payment_problem"], minutes_ago=4, status="pending", now=now, email="tom.baker@example.com")
+    store.engine.dispose()  # SQLite: the file is complete (and can be copied) once closed
     return cases

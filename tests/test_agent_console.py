@@ -21,6 +21,7 @@ from typing import Callable, List, Optional
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from bot.web.i18n import texts
 from tests.conftest import PROJECT_ROOT, http, running_bot
 from tests.expected import matches, says
 
@@ -34,7 +35,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 TIMEOUT_MS = 30_000
-TOKEN_KEY = "aurora_agent_token"  # agent.js keeps the session token under this sessionStorage key
+TOKEN_KEY = "aurora_agent_token"  # static/console/api.js keeps the session token under this sessionStorage key
+# The console speaks the shop's default language (Spanish for the demo shop) until an agent picks another.
+ES = texts("console", "es")
 
 
 # --- fixtures ----------------------------------------------------------------------------------------
@@ -186,7 +189,8 @@ def test_agent_takes_over_a_live_conversation_and_hands_it_back(console_bot, new
     assert agent.evaluate("window.__not_reloaded") is True
     case_id = first.get_attribute("data-case-id")
     assert first.get_attribute("data-status") == "pending"
-    assert first.locator(".priority").inner_text().strip().lower() in ("urgent", "high", "normal")
+    assert first.get_attribute("data-priority") in ("urgent", "high", "normal")
+    assert first.locator(".priority").text_content().strip() == ES[f"priority.{first.get_attribute('data-priority')}"]
     assert first.locator(".summary").inner_text().strip()
     screenshot(agent, "agent_console_queue")
 
@@ -201,7 +205,7 @@ def test_agent_takes_over_a_live_conversation_and_hands_it_back(console_bot, new
     for text in ("¿dónde está mi pedido 100234?", "ana.garcia@example.com", "quiero hablar con una persona"):
         assert text in said, said
     assert transcript(agent, "bot"), "the bot's answers are in the transcript"
-    assert agent.is_enabled("#claim") and agent.inner_text("#claim").strip() == "Claim"
+    assert agent.is_enabled("#claim") and agent.inner_text("#claim").strip() == ES["claim"]
     assert not agent.is_enabled("#reply-text") and not agent.is_enabled("#handback") and not agent.is_enabled("#resolve")
 
     # Claim, and reply with Enter.
@@ -235,8 +239,11 @@ def test_agent_takes_over_a_live_conversation_and_hands_it_back(console_bot, new
     agent.wait_for_selector("#notes li.note:has-text('Cliente VIP: seguimiento con SEUR')")
     assert len(bot_texts(customer)) == bot_before, "the bot answered while the agent owned the case"
 
-    # Hand back: the bot answers the next question again.
+    # Hand back, once confirmed: the bot answers the next question again.
     agent.click("#handback")
+    agent.wait_for_selector("#confirm-dialog[open]")
+    assert agent.inner_text("#confirm-text") == ES["confirm_handback"]
+    agent.click("#confirm-ok")
     agent.wait_for_selector(f"#case[data-case-id='{case_id}'][data-status='handed_back']")
     agent.wait_for_selector(f"#queue .case[data-case-id='{case_id}']", state="detached")
     assert not agent.is_enabled("#reply-text")
@@ -303,12 +310,12 @@ def test_taking_over_another_agents_case_is_confirmed_then_resolved(console_bot,
     assert maria("POST", f"/api/cases/{case_id}/claim", {}).status == 200
     agent.wait_for_selector(f"#case[data-case-id='{case_id}'][data-agent='{OTHER_AGENT}'][data-mine='false']")
     agent.wait_for_selector(f"#queue .case[data-case-id='{case_id}'][data-agent='{OTHER_AGENT}']")
-    assert agent.inner_text("#claim").strip() == "Take over"
+    assert agent.inner_text("#claim").strip() == ES["take_over"]
     assert not agent.is_enabled("#reply-text") and not agent.is_enabled("#resolve")
 
     agent.click("#claim")
     agent.wait_for_selector("#confirm-dialog[open]")
-    assert OTHER_AGENT in agent.inner_text("#confirm-text")
+    assert "María" in agent.inner_text("#confirm-text")  # the other agent, by name
     agent.click("#confirm-cancel")
     agent.wait_for_selector("#confirm-dialog:not([open])", state="attached")
     assert agent.get_attribute("#case", "data-agent") == OTHER_AGENT
@@ -322,6 +329,8 @@ def test_taking_over_another_agents_case_is_confirmed_then_resolved(console_bot,
     assert refused.status == 409, refused
 
     agent.click("#resolve")
+    agent.wait_for_selector("#confirm-dialog[open]")
+    agent.click("#confirm-ok")
     agent.wait_for_selector(f"#case[data-case-id='{case_id}'][data-status='resolved']")
     agent.wait_for_selector("#notice[data-kind='success']:not([hidden])")
     assert not agent.is_enabled("#claim") and not agent.is_enabled("#resolve") and not agent.is_enabled("#reply-text")
@@ -329,7 +338,7 @@ def test_taking_over_another_agents_case_is_confirmed_then_resolved(console_bot,
     agent.wait_for_selector(f"#queue[data-status='closed'] .case[data-case-id='{case_id}'][data-status='resolved']")
 
     agent.click("#logout")
-    agent.wait_for_selector("#login-error:has-text('You have signed out.')")
+    agent.wait_for_selector(f"#login-error:has-text('{ES['signed_out']}')")
     assert agent.is_hidden("#app") and agent.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})") is None
 
 
@@ -339,21 +348,22 @@ def test_wrong_password_and_too_many_attempts_are_explained(console_bot, new_con
     page = new_context().new_page()
     log_in(page, password="not-the-password")
     page.wait_for_selector("#login-error:not([hidden])")
-    assert page.inner_text("#login-error").strip() == "Wrong username or password."
+    assert page.inner_text("#login-error").strip() == ES["wrong_password"]
     assert page.is_visible("#login-form") and page.is_hidden("#app")
     screenshot(page, "agent_console_login_error")
 
-    # An unknown name gets the same answer, then a lock-out with the time to wait.
+    # An unknown name gets the same answer, then a lock-out with the time to wait ("2 minutos").
+    locked_out = re.compile(re.escape(ES["too_many_attempts"]).replace(re.escape("{wait}"), r"\d+ \w+"))
     page.fill("#username", "intruder")
     for _ in range(10):
         page.fill("#password", "guess")
         page.click("#login-submit")
         wait_until(page, "the answer to a login",
-                   lambda: page.is_enabled("#login-submit") or "Too many attempts" in page.inner_text("#login-error"))
-        if "Too many attempts" in page.inner_text("#login-error"):
+                   lambda: page.is_enabled("#login-submit") or locked_out.search(page.inner_text("#login-error")))
+        if locked_out.search(page.inner_text("#login-error")):
             break
     text = page.inner_text("#login-error")
-    assert re.search(r"Too many attempts from this device: try again in \d+ (seconds|minutes?)\.", text), text
+    assert locked_out.fullmatch(text.strip()), text
     assert page.is_disabled("#login-submit")
 
 
@@ -364,7 +374,7 @@ def test_a_dead_session_leads_back_to_the_login_form(console_bot, new_context):
     page = context.new_page()
     page.goto(f"{WEB}/agent")
     page.wait_for_selector("#login-form")
-    page.wait_for_selector("#login-error:has-text('session has expired')")
+    page.wait_for_selector(f"#login-error:has-text('{ES['session_expired']}')")
     assert page.is_hidden("#app")
     assert page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})") is None
 
@@ -376,5 +386,5 @@ def test_a_dead_session_leads_back_to_the_login_form(console_bot, new_context):
     assert http("POST", f"{WEB}/api/auth/logout", headers={"Authorization": f"Bearer {token}"}).status == 204
     page.click("#tab-closed")
     page.wait_for_selector("#login-form:visible")
-    assert "session has expired" in page.inner_text("#login-error")
+    assert ES["session_expired"] in page.inner_text("#login-error")
     screenshot(page, "agent_console_session_expired")

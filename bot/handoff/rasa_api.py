@@ -12,6 +12,7 @@ from typing import Any, Dict, List
 import aiohttp
 
 TIMEOUT = aiohttp.ClientTimeout(total=15)
+PARSE_TIMEOUT = aiohttp.ClientTimeout(total=5)  # a suggestion is worth little after that
 # Channels that deliver a message pushed by the server; REST callers only see replies to their requests.
 LIVE_CHANNELS = {"socketio", "whatsapp"}
 
@@ -32,6 +33,18 @@ class RasaConversations:
                 async with session.post(url, json=body, params={"token": self.token, **params}) as response:
                     if response.status != 200:
                         raise RasaUnreachable(f"Rasa answered {response.status} to {path.split('/', 1)[-1]}")
+                    return await response.json()
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise RasaUnreachable(f"Rasa server not reachable ({type(error).__name__})") from error
+
+    async def parse(self, text: str) -> Dict[str, Any]:
+        """What the bot understands in `text` (Rasa's /model/parse): intent, FAQ selection."""
+        try:
+            async with aiohttp.ClientSession(timeout=PARSE_TIMEOUT) as session:
+                async with session.post(f"{self.base_url}/model/parse", json={"text": text[:1000]},
+                                        params={"token": self.token}) as response:
+                    if response.status != 200:
+                        raise RasaUnreachable(f"Rasa answered {response.status} to parse")
                     return await response.json()
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise RasaUnreachable(f"Rasa server not reachable ({type(error).__name__})") from error

@@ -20,7 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.handoff import queue, triage, wording
+from bot.handoff import assist, queue, triage, wording
 from bot.handoff.accounts import Accounts, TooManyAttempts
 from bot.handoff.hours import SupportConfig
 from bot.handoff.rasa_api import LIVE_CHANNELS, RasaConversations, RasaUnreachable
@@ -307,6 +307,25 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
     @authenticated
     async def resolve(request: Request, case_id: int) -> HTTPResponse:
         return await close(request, case_id, "resolved", "action_ask_csat")
+
+    @api.get("/cases/<case_id:int>/suggestions")
+    @authenticated
+    async def suggestions(request: Request, case_id: int) -> HTTPResponse:
+        """For the customer's last message: the bot's own answer, then the canned replies that fit."""
+        case = await asyncio.to_thread(store.case, case_id)
+        message = assist.last_customer_message(await asyncio.to_thread(store.transcript, case_id))
+        if not message:
+            return response.json({"message": None, "suggestions": []})
+        try:
+            found = assist.bot_answers(await rasa.parse(message), case["language"])
+        except RasaUnreachable:
+            found = []  # the canned replies still help
+        words = i18n.texts(CONSOLE_SECTION, console_language(request.ctx.session.language))
+        for item in found:
+            item["title"] = words.get(f"answer.{item['key']}", item["key"])
+        replies = canned.get(case["language"]) or []
+        found += assist.ranked_canned(replies, message, case["reason"], queue.category_of(case))
+        return response.json({"message": message, "suggestions": found})
 
     @api.get("/canned-replies")
     @authenticated

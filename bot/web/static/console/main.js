@@ -219,7 +219,8 @@ async function startApp() {
       redrawWords();
     }
     rememberLanguage(currentLanguage());
-    $('#agent-name').textContent = state.me.display_name || state.me.username || '';
+    $('#agent-name').textContent = state.me.display_name && state.me.display_name !== state.me.username
+      ? state.me.display_name + ' (' + state.me.username + ')' : (state.me.username || '');
     $('#login-view').hidden = true;
     setLoginMessage('');
     $('#app').hidden = false;
