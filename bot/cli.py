@@ -35,6 +35,8 @@ def main(argv=None) -> None:
     agent.add_argument("--name", help="the name customers see when the agent joins (default: username)")
     agent.add_argument("--role", choices=["agent", "supervisor"],
                        help="supervisors also see insights and answer privacy requests (default: agent, or unchanged)")
+    agent.add_argument("--languages", help="languages the agent answers in, e.g. es,en (cases in them are offered first)")
+    agent.add_argument("--teams", help="the agent's teams: returns, payments, shipping, general (e.g. returns,general)")
     kpis = commands.add_parser("kpis", help="how customer service is doing: the insights figures (README, Insights)")
     kpis.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
     kpis.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
@@ -63,7 +65,7 @@ def main(argv=None) -> None:
     if args.command == "agent":
         from bot.handoff.agents_cli import set_agent
 
-        sys.exit(set_agent(args.username, args.name, args.role))
+        sys.exit(set_agent(args.username, args.name, args.role, args.languages, args.teams))
     if args.command == "run":
         sys.exit(launcher.run())
     if args.command == "serve":

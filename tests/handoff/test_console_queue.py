@@ -180,3 +180,19 @@ def test_the_world_agents_can_log_in(world):
     store, _, _ = world
     session = Accounts(store.engine).log_in("tom", PASSWORD)
     assert session.languages == ("en",) and session.teams == ("payments",) and session.language is None
+
+
+def test_agents_get_languages_and_teams_from_the_command_line(tmp_path, monkeypatch, capsys):
+    from bot.handoff import agents_cli, db
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("HANDOFF_DATABASE_URL", url)
+    monkeypatch.setenv("AGENT_PASSWORD", "a-long-enough-password")
+    assert agents_cli.set_agent("pepe", "Pepe", None, "es, EN", "returns,general") == 0
+    [pepe] = Accounts(db.make_engine(url)).agents()
+    assert (pepe["languages"], pepe["teams"]) == (["es", "en"], ["returns", "general"])
+    with pytest.raises(SystemExit, match="Unknown team: kitchen"):
+        agents_cli.set_agent("pepe", None, None, None, "kitchen")
+    # a new password leaves languages and teams as they were
+    assert agents_cli.set_agent("pepe", "Pepe", None) == 0
+    assert Accounts(db.make_engine(url)).agents()[0]["teams"] == ["returns", "general"]
