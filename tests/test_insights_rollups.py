@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, select
 from bench.insights_traffic import Traffic, by_sender, write_handoff, write_tracker
 from bot.handoff import db
 from bot.handoff.relay import HandoffRelayBroker
-from bot.insights import backfill, feed, fold, metrics, reading, report, rollups
+from bot.insights import backfill, feed, fold, metrics, reading, report, rollup_figures, rollups
 from bot.insights.conversations import conversations_of
 from bot.insights.settings import InsightsSettings
 from tests.insights_data import T0
@@ -96,6 +96,7 @@ def test_rollups_fed_incrementally_equal_the_backfill_and_the_tracker_read(backe
                 assert direct["conversations"] > 0
                 assert metrics.kpis(reading.read_rollups(live, tracker_url, win), SETTINGS) == direct
                 assert metrics.kpis(reading.read_rollups(rebuilt, tracker_url, win), SETTINGS) == direct
+                assert rollup_figures.kpis(live, win, SETTINGS) == direct  # what the API and the CLI answer
         finally:
             for engine in (live, rebuilt, tracker):
                 engine.dispose()

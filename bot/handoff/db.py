@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    JSON, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
     create_engine, event, inspect, text,
 )
 from sqlalchemy.engine import Engine, make_url
@@ -123,7 +123,7 @@ surveys = Table(
 insights_conversations = Table(
     "insights_conversations", metadata,
     Column("key", String(300), primary_key=True),  # sender@started_at, as Conversation.key
-    Column("sender_id", String(256), nullable=False, index=True),
+    Column("sender_id", String(256), nullable=False),
     Column("started_at", Float, nullable=False, index=True),
     Column("ended_at", Float, nullable=False),
     Column("channel", String(64), nullable=False),
@@ -139,6 +139,9 @@ insights_conversations = Table(
     Column("late_order", Boolean, nullable=False),
     Column("last_action", String(128)),  # the fold's state: was the last bot turn a fallback?
     Column("waiting_since", Float),  # the fold's state: a customer message not answered yet
+    # "did the same customer come back on the same topic?": one index probe per conversation
+    Index("ix_insights_conversations_sender_topic", "sender_id", "topic", "started_at"),
+    Index("ix_insights_conversations_customer_topic", "customer_id", "topic", "started_at"),
 )
 
 # What the next event of a sender needs to know (bot/insights/fold.py's SenderState).

@@ -188,10 +188,10 @@ def core(data: Data) -> Dict[str, Any]:
     }
 
 
-def costs(data: Data, settings: InsightsSettings, contained: int) -> Dict[str, Any]:
-    minutes = [m for m in (agent_minutes(c) for c in data.cases) if m is not None]
+def costs(cases: List[Dict[str, Any]], conversations: int, settings: InsightsSettings, contained: int) -> Dict[str, Any]:
+    minutes = [m for m in (agent_minutes(c) for c in cases) if m is not None]
     agent_cost = sum(minutes) / 60 * settings.agent_cost_per_hour
-    bot_cost = len(data.conversations) * settings.bot_cost_per_conversation
+    bot_cost = conversations * settings.bot_cost_per_conversation
     per_case = agent_cost / len(minutes) if minutes else None
     return {
         "currency": settings.currency,
@@ -228,7 +228,7 @@ def kpis(data: Data, settings: InsightsSettings) -> Dict[str, Any]:
         "from": data.window.first_day.isoformat(), "to": data.window.last_day.isoformat(),
         "channel": data.window.channel, "language": data.window.language,
         **figures,
-        "cost": costs(data, settings, figures["contained"]),
+        "cost": costs(data.cases, len(data.conversations), settings, figures["contained"]),
         "by_channel": {ch: core(subset(data, lambda c, _, ch=ch: c == ch)) for ch in channels},
         "by_language": {lang: core(subset(data, lambda _, la, lang=lang: la == lang)) for lang in languages},
         "by_intent": by_topic(data),

@@ -125,17 +125,7 @@ def read_rollups(engine, tracker_url: str, win: Window) -> Data:
 
 def _assemble(engine, win: Window, every: List[Conversation], events: Optional[Dict[str, List[dict]]] = None,
               load_events: Optional[Callable[[], Dict[str, List[dict]]]] = None) -> Data:
-    since, until = _bounds(win)
-    with engine.connect() as conn:
-        cases = [dict(r._mapping) for r in conn.execute(
-            select(db.cases).where(db.cases.c.created_at >= since, db.cases.c.created_at < until))]
-        surveys = [dict(r._mapping) for r in conn.execute(
-            select(db.surveys).where(db.surveys.c.answered_at >= win.start, db.surveys.c.answered_at < win.end))]
-        in_window = [c for c in cases if win.contains(c["created_at"]) and win.matches(c["channel"], c["language"])]
-        replies = dict(conn.execute(
-            select(db.messages.c.case_id, func.min(db.messages.c.timestamp))
-            .where(db.messages.c.sender == "agent", db.messages.c.case_id.in_([c["id"] for c in in_window]))
-            .group_by(db.messages.c.case_id)).all()) if in_window else {}
+    cases, in_window, replies, surveys = handoff_side(engine, win)
     return Data(
         window=win,
         conversations=[c for c in every if win.contains(c.started_at) and win.matches(c.channel, c.language)],
@@ -143,10 +133,38 @@ def _assemble(engine, win: Window, every: List[Conversation], events: Optional[D
         cases=in_window,
         case_of=match_cases(every, cases),
         first_agent_reply=replies,
-        surveys=[s for s in surveys if s["score"] is not None and win.matches(s["channel"], s["language"])],
+        surveys=surveys,
         events=events or {},
         load_events=load_events,
     )
+
+
+def handoff_side(engine, win: Window, columns=None) -> tuple:
+    """(the cases opened near the window, those in it and its filters, case id → first agent
+    reply, the survey answers in it and its filters). `columns`: only these of the cases."""
+    return (*cases_near(engine, win, columns), surveys_in(engine, win))
+
+
+def cases_near(engine, win: Window, columns=None) -> tuple:
+    """(the cases opened near the window, those in it and its filters, case id → first agent reply)."""
+    since, until = _bounds(win)
+    with engine.connect() as conn:
+        cases = [dict(r._mapping) for r in conn.execute(
+            select(*(columns or [db.cases])).where(db.cases.c.created_at >= since, db.cases.c.created_at < until))]
+        in_window = [c for c in cases if win.contains(c["created_at"]) and win.matches(c["channel"], c["language"])]
+        replies = dict(conn.execute(
+            select(db.messages.c.case_id, func.min(db.messages.c.timestamp))
+            .where(db.messages.c.sender == "agent", db.messages.c.case_id.in_([c["id"] for c in in_window]))
+            .group_by(db.messages.c.case_id)).all()) if in_window else {}
+    return cases, in_window, replies
+
+
+def surveys_in(engine, win: Window) -> List[Dict[str, Any]]:
+    """The NPS and effort answers given in the window, within its filters."""
+    with engine.connect() as conn:
+        surveys = [dict(r._mapping) for r in conn.execute(
+            select(db.surveys).where(db.surveys.c.answered_at >= win.start, db.surveys.c.answered_at < win.end))]
+    return [s for s in surveys if s["score"] is not None and win.matches(s["channel"], s["language"])]
 
 
 def match_cases(conversations: List[Conversation], cases: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:

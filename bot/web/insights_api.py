@@ -57,8 +57,7 @@ def insights_api_blueprint(engine, accounts: Accounts) -> Blueprint:
     @supervisor
     @supervisors_only
     async def figures(request: Request) -> HTTPResponse:
-        data = await read(request)
-        return response.json(metrics.kpis(data, settings.load()))
+        return response.json(await asyncio.to_thread(report.kpis, engine, _window(request)))
 
     @api.get("/api/insights/page")
     @supervisor
