@@ -59,6 +59,7 @@ class SenderState:
     after_session_start: bool = False
     current: Optional[Summary] = None  # the session's conversation, once the customer has written
     touched: List[Summary] = field(default_factory=list)  # conversations this fold changed (to be saved)
+    stored: Optional[tuple] = None  # (language, after_session_start, current key) as last saved: unchanged isn't saved
 
     def _touch(self, summary: Summary) -> None:
         if not any(s is summary for s in self.touched):
