@@ -26,7 +26,8 @@ help:
 	@echo "make eval   accuracy per language and intent, beside Rasa's stock pipeline (writes reports/eval.html)"
 	@echo "make review what customers asked that the bot didn't understand (writes reports/review.yml)"
 	@echo "make validate  only the data checks of make train (file:line messages)"
-	@echo "make bench  our figures beside stock Rasa's, same run: start-up, latency, throughput, memory (bench/out/latest.json)"
+	@echo "make bench  our figures beside stock Rasa's, same run: start-up, latency, throughput, memory (bench/out/latest.json);"
+	@echo "            then insights on 1 million events on PostgreSQL (bench/out/insights_scale.json)"
 	@echo "make loadtest  2 Rasa replicas + 2 action servers behind nginx on PostgreSQL/Redis/RabbitMQ, under load and faults"
 	@echo "make shell  chat with the bot in the terminal"
 
@@ -109,6 +110,7 @@ eval: install
 # Ours beside stock Rasa (trained once on our data, cached in var/bench/ by a hash of the data).
 bench: install models/.trained
 	$(PY) -m bench
+	$(PY) -m bench.insights_scale
 
 loadtest: install nginx models/.trained
 	$(PY) -m bench.loadtest

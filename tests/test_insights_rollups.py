@@ -165,3 +165,14 @@ def test_an_erased_person_keeps_their_figures_and_loses_their_name(tmp_path):
     assert [r["response_ms"] for r in after] == [r["response_ms"] for r in before]
     assert erased not in {r["sender_id"] for r in rows(engine, db.insights_senders, "sender_id")}
     engine.dispose()
+
+
+def test_the_scale_bench_runs_small_on_sqlite(tmp_path):
+    from bench import insights_scale
+
+    out = tmp_path / "out.json"
+    assert insights_scale.main(["--events", "2000", "--sqlite", str(tmp_path), "--no-http", "--requests", "5",
+                                "--out", str(out)]) == 0
+    figures = __import__("json").loads(out.read_text())
+    assert figures["events"] >= 2000 and figures["conversations"] > 50 and figures["same_figures_as_tracker_read"]
+    assert figures["ingest_ms_per_event"] > 0 and figures["read_rollups_p95_ms"] > 0
