@@ -40,10 +40,29 @@ MAX_FRAME_BYTES = 64 * 1024
 logger = logging.getLogger(__name__)
 
 
+class AgentAwareSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, except that an agent's message (from the console, its bot event's
+    metadata has `agent_name`) carries the agent's name: the widget shows it (embed.js reads it
+    from the message's customCss, the one field rasa-webchat keeps)."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        name = kwargs.get("agent_name")
+        if not name:
+            await super().send_text_message(recipient_id, text, **kwargs)
+            return
+        tag = {"style": "class", "css": "rw-agent-message", "agent": str(name)[:64]}
+        for part in text.strip().split("\n\n"):
+            await self._send_message(recipient_id, {"text": part, "metadata": {"customCss": tag}})
+
+
 class AllowedOriginsSocketIOInput(SocketIOInput):
     @classmethod
     def name(cls) -> Text:
         return "socketio"
+
+    def get_output_channel(self) -> Optional[SocketIOOutput]:
+        # What the console's messages go through (Rasa's HTTP API with output_channel=latest).
+        return AgentAwareSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
@@ -88,7 +107,7 @@ class AllowedOriginsSocketIOInput(SocketIOInput):
             except ValueError:
                 metadata = client_metadata({}, _address(sio, sid))
             text = data.get("message")
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = AgentAwareSocketIOOutput(sio, self.bot_message_evt)
             if not isinstance(text, str) or not text.strip():
                 return
             if len(text) > MAX_MESSAGE_LENGTH:

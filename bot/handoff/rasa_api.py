@@ -7,7 +7,7 @@ gets them over socket.io, WhatsApp through the Graph API, and the tracker keeps 
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import aiohttp
 
@@ -56,12 +56,13 @@ class RasaConversations:
     async def execute(self, conversation_id: str, action: str) -> Dict[str, Any]:
         return await self._post(f"{_quoted(conversation_id)}/execute", {"name": action}, output_channel="latest")
 
-    async def send_agent_message(self, conversation_id: str, text: str, agent: str, case_id: int) -> float:
-        """Sends the text to the customer as the agent; returns the event's timestamp."""
+    async def send_agent_message(self, conversation_id: str, text: str, agent: str, case_id: int,
+                                 agent_name: Optional[str] = None) -> float:
+        """Sends the text to the customer as the agent (the widget shows `agent_name`); returns the event's timestamp."""
         timestamp = time.time()
         await self.append(conversation_id, [{
             "event": "bot", "text": text, "timestamp": timestamp,
-            "metadata": {"agent": agent, "handoff_case_id": case_id},
+            "metadata": {"agent": agent, "agent_name": agent_name or agent, "handoff_case_id": case_id},
         }], send=True)
         return timestamp
 

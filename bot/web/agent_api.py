@@ -274,7 +274,7 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
             return _error(400, f"write a message of 1 to {MAX_TEXT} characters")
         agent = request.ctx.session.username
         case = await asyncio.to_thread(store.require_owner, case_id, agent)
-        timestamp = await rasa.send_agent_message(case["conversation_id"], text, agent, case_id)
+        timestamp = await rasa.send_agent_message(case["conversation_id"], text, agent, case_id, request.ctx.session.display_name)
         stored = await asyncio.to_thread(store.add_message, case_id, NewMessage(
             sender="agent", text=text, timestamp=timestamp, agent=agent, channel=case["channel"],
             delivered=case["channel"] in LIVE_CHANNELS, event_key=f"agent@{timestamp!r}"[:64],

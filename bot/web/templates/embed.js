@@ -51,11 +51,60 @@
     var customer = token ? customerOf(token) : "";
     if ((window.localStorage.getItem(CONFIG.customerKey) || "") !== customer) {
       window.localStorage.removeItem(CONFIG.sessionKey);
+      window.localStorage.removeItem("aurora_chat_agent");
       window.localStorage.setItem(CONFIG.customerKey, customer);
     }
   } catch (e) { /* storage disabled: the widget keeps the conversation in memory */ }
 
   var socketUrl = data.socketUrl || CONFIG.socketUrl || (base.protocol + "//" + base.hostname + ":" + CONFIG.rasaPort);
+
+  // Who is talking: an agent's message comes tagged with their name (connectors/socketio.py puts it
+  // in the message's customCss); the header shows the agent while they are in the conversation.
+  var AGENT_KEY = "aurora_chat_agent";
+  var clock = new Intl.DateTimeFormat(language, { hour: "2-digit", minute: "2-digit" });
+
+  function agentOf(message) {
+    var css = message && message.get ? message.get("customCss") : null;
+    return css && css.get ? css.get("agent") : null;
+  }
+
+  function messageTime(timestamp, message) {
+    var agent = agentOf(message);
+    return (agent ? agent + " · " : "") + clock.format(new Date(timestamp));
+  }
+
+  function showAgent(name) {
+    try {
+      if (name) window.localStorage.setItem(AGENT_KEY, name); else window.localStorage.removeItem(AGENT_KEY);
+    } catch (e) { /* storage disabled: the header still changes */ }
+    var title = document.querySelector(".rw-header .rw-title");
+    var subtitle = document.querySelector(".rw-header .rw-subtitle");
+    if (title) title.textContent = name || text.title;
+    if (subtitle) subtitle.textContent = name ? text.agent_subtitle : text.subtitle;
+  }
+
+  function onBotMessage(data) {
+    var css = data && data.metadata && data.metadata.customCss;
+    showAgent(css && css.agent ? String(css.agent) : null);
+  }
+
+  function storedAgent() {
+    try { return window.localStorage.getItem(AGENT_KEY); } catch (e) { return null; }
+  }
+
+  // rasa-webchat's controls have no names for screen readers: give them names in the page's language.
+  function nameControls() {
+    var names = [[".rw-launcher", text.open_label], [".rw-close-button", text.close_label], [".rw-send", text.send_label],
+      [".rw-new-message", text.message_label]];
+    names.forEach(function (pair) {
+      document.querySelectorAll(pair[0]).forEach(function (node) {
+        if (node.getAttribute("aria-label") !== pair[1]) node.setAttribute("aria-label", pair[1]);
+      });
+    });
+    var title = document.querySelector(".rw-header .rw-title");
+    var agent = storedAgent();
+    if (title && agent && title.textContent !== agent) showAgent(agent);
+  }
 
   function start() {
     window.WebChat.default({
@@ -66,8 +115,12 @@
       title: text.title,
       subtitle: text.subtitle,
       inputTextFieldHint: text.hint,
+      showMessageDate: messageTime,
+      onSocketEvent: { bot_uttered: onBotMessage },
       params: { storage: "local" }
     }, null);
+    nameControls();
+    new MutationObserver(nameControls).observe(document.body, { childList: true, subtree: true });
   }
 
   if (window.WebChat && window.WebChat.default) return start();

@@ -2,7 +2,7 @@
 // the conversation's details, what the model understood, earlier cases. Backend fields it doesn't
 // know are still shown, with readable names.
 import { $, append, el } from './dom.js';
-import { dateOf, keyLabel, orderStatus, parseTime, plainDate, shortDateTime, t } from './i18n.js';
+import { dateOf, has, keyLabel, orderStatus, parseTime, plainDate, shortDateTime, t } from './i18n.js';
 
 const SECRET_KEY = /token|secret|password/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -152,6 +152,14 @@ function orderDetails(order) {
 
 function statusName(status) { return t('status.' + status); }
 
+/** An intent as the agent's words ("dónde está mi pedido"); FAQ keys by their topic. */
+function intentLabel(intent) {
+  const name = String(intent || '');
+  if (has('intent.' + name)) return t('intent.' + name);
+  if (has('answer.' + name)) return t('answer.' + name);
+  return name.replace(/[_/]/g, ' ');
+}
+
 export function renderContext(c, reasonText) {
   const ctx = c.context && typeof c.context === 'object' ? c.context : {};
   const root = $('#context');
@@ -226,7 +234,7 @@ export function renderContext(c, reasonText) {
       const confidence = typeof entry.confidence === 'number' ? entry.confidence : null;
       table.appendChild(el('tr',
         el('td.text', entry.text || ''),
-        el('td', el('strong', entry.intent || '?')),
+        el('td', el('strong', { title: entry.intent || '' }, intentLabel(entry.intent))),
         el('td.conf' + (confidence !== null && confidence < 0.5 ? '.conf-low' : ''), confidence === null ? '' : Math.round(confidence * 100) + '%')));
     }
     intentSection.appendChild(table);

@@ -11,7 +11,7 @@
  *   #notice[data-kind="error"|"info"|"success"]  #notice-text  #notice-close  #announce (polite live region)
  *   #tab-open  #tab-closed  #count-open  #queue[data-status="open"|"closed"]  #queue-empty
  *   #view-all  #view-mine  #view-unassigned [aria-pressed]  #search  #filters select[data-filter]
- *   #queue .case[data-case-id][data-priority][data-status][data-agent][data-unread][data-live][aria-current]
+ *   #queue .case[data-case-id][data-priority][data-status][data-agent][data-unread][data-live][aria-selected]
  *       .priority  .reason  .wait  .customer  .status  .lang  .channel  .summary  .csat  .unread-count
  *   #case[data-case-id][data-status][data-agent][data-mine]  #case-title  #case-meta  #case-empty  #back-to-queue
  *   #claim  #handback  #resolve  #confirm-dialog  #confirm-text  #confirm-ok  #confirm-cancel
@@ -269,7 +269,7 @@ async function refreshQueue() {
     state.fetchedAt = Date.now();
     renderQueue();
     updateTitle();
-    if (state.search || Object.values(state.filters).some(Boolean)) announce(t('queue_found', { count: cases.length }));
+    if (state.search || Object.values(state.filters).some(Boolean)) announce(cases.length === 1 ? t('queue_found_one') : t('queue_found', { count: cases.length }));
     if (tab !== 'open') refreshOpenCount();
   } catch (error) { reportError(error); }
 }
@@ -328,7 +328,7 @@ function onQueueKey(event) {
 function selectCase(id, byAgent) {
   if (state.current && state.selectedId !== null) state.drafts[state.selectedId] = $('#reply-text').value;
   state.selectedId = id;
-  document.querySelectorAll('#queue .case').forEach((item) => item.setAttribute('aria-current', String(item.dataset.caseId === String(id))));
+  document.querySelectorAll('#queue .case').forEach((item) => item.setAttribute('aria-selected', String(item.dataset.caseId === String(id))));
   try { history.replaceState(null, '', '#case-' + id); } catch (e) { /* not important */ }
   state.current = null;
   showCase(null, true);

@@ -50,14 +50,13 @@ function queueItem(c) {
   const unread = unreadCount(c);
   const who = c.customer_name || c.contact || t('unknown_customer');
   return el('li.case', {
-    tabindex: '0', role: 'button',
+    tabindex: '0', role: 'option',
     dataset: { caseId: c.id, priority, status, agent: c.agent || undefined, unread: unread ? String(unread) : undefined, live: c.live ? 'true' : undefined },
-    'aria-current': String(c.id === state.selectedId),
-    'aria-label': [who, priorityLabel(priority), reasonText(c), statusText(c), unread ? t('new_messages') + ': ' + unread : ''].filter(Boolean).join(', '),
+    'aria-selected': String(c.id === state.selectedId),
   },
     el('div.case-row',
       el('span.tag.priority.prio-' + priority, { title: t('priority_title', { points: c.priority }) }, priorityLabel(priority)),
-      unread ? el('span.unread-count', { title: t('new_messages') }, String(unread)) : null,
+      unread ? el('span.unread-count', { title: t('new_messages') }, String(unread), el('span.sr-only', ' ' + t('new_messages'))) : null,
       el('span.reason', reasonText(c)),
       closed
         ? el('span.wait', { title: created ? fullDateTime(created) : '' }, created ? shortDateTime(created) : '')
