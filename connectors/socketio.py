@@ -41,9 +41,10 @@ logger = logging.getLogger(__name__)
 
 
 class AgentAwareSocketIOOutput(SocketIOOutput):
-    """Rasa's socket.io output, except that an agent's message (from the console, its bot event's
-    metadata has `agent_name`) carries the agent's name: the widget shows it (embed.js reads it
-    from the message's customCss, the one field rasa-webchat keeps)."""
+    """Rasa's socket.io output, except that a message with an `agent_name` (an agent's, from the
+    console's bot event metadata; and utter_agent_joined, whose variable it is) carries the agent's
+    name: the widget shows it (embed.js reads it from the message's customCss, the one field
+    rasa-webchat keeps)."""
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         name = kwargs.get("agent_name")

@@ -78,7 +78,7 @@
       if (name) window.localStorage.setItem(AGENT_KEY, name); else window.localStorage.removeItem(AGENT_KEY);
     } catch (e) { /* storage disabled: the header still changes */ }
     var title = document.querySelector(".rw-header .rw-title");
-    var subtitle = document.querySelector(".rw-header .rw-subtitle");
+    var subtitle = document.querySelector(".rw-header .rw-title + span");  // rasa-webchat gives it no class
     if (title) title.textContent = name || text.title;
     if (subtitle) subtitle.textContent = name ? text.agent_subtitle : text.subtitle;
   }
