@@ -80,3 +80,10 @@ def seed(url: str, now: float = None) -> Dict[str, Any]:
                                 intents=["payment_problem"], minutes_ago=4, status="pending", now=now, email="tom.baker@example.com")
     store.engine.dispose()  # SQLite: the file is complete (and can be copied) once closed
     return cases
+
+
+def new_case(store: HandoffStore, *, conversation: str, name: str, customer_id: str, language: str, text: str) -> Dict[str, Any]:
+    """A customer asks for a person now (a case arriving while agents watch the queue)."""
+    return _case(store, conversation=conversation, name=name, customer_id=customer_id, tier="regular", language=language,
+                 channel="socketio", reason="customer_request", texts=[text], intents=["damaged_item"], minutes_ago=0,
+                 status="pending", now=time.time())

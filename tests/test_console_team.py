@@ -15,13 +15,15 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from bot.web.i18n import texts
 from tests.conftest import PROJECT_ROOT, http
-from tests.console_world import PASSWORD, seed
+from bot.handoff.store import HandoffStore, NewMessage
+from tests.console_world import PASSWORD, new_case, seed
 
 pytestmark = pytest.mark.integration  # a server and a browser: not in `make check`
 
@@ -43,11 +45,16 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('console_team') / 'handoff.db'}"
+
+
+@pytest.fixture(scope="module")
+def world(world_url):
     """The web app on a store holding the day's cases and the team (Lucía: es, returns; Tom: en,
     payments; Marta: supervisor)."""
-    workdir = tmp_path_factory.mktemp("console_team")
-    url = f"sqlite:///{workdir / 'handoff.db'}"
+    url = world_url
+    workdir = Path(url.split("///", 1)[1]).parent
     cases = seed(url)
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "WEB_PORT": str(WEB_PORT), "HANDOFF_DATABASE_URL": url,
            "SUPPORT_HOURS_FILE": str(PROJECT_ROOT / "tests" / "handoff" / "always_open.yml"), "RASA_URL": "http://127.0.0.1:9"}
@@ -248,3 +255,39 @@ def test_axe_finds_no_serious_problem_on_the_console(world, new_page, language):
     problems = axe_problems(page)
     screenshot(page, f"axe_{language}")
     assert problems == [], problems
+
+
+# --- notice ------------------------------------------------------------------------------------------
+
+# Records the desktop notifications the page shows (the agent has allowed them).
+FAKE_NOTIFICATIONS = """
+window.__notes = [];
+window.Notification = class { constructor(title, options) { window.__notes.push({title, body: options.body}); } };
+window.Notification.permission = 'granted';
+window.Notification.requestPermission = async () => 'granted';
+"""
+
+
+def test_a_new_case_is_announced_and_unread_messages_are_counted(world, world_url, new_page):
+    page = new_page()
+    page.add_init_script(FAKE_NOTIFICATIONS)
+    log_in(page, "jefa")
+    page.wait_for_selector("#live-status[data-state='live']")
+    assert page.is_hidden("#notify-toggle")  # already allowed: nothing to ask
+    refund, payment = world["refund_es"]["id"], world["payment_en"]["id"]
+    page.click(f"#queue .case[data-case-id='{refund}']")
+    page.wait_for_selector(f"#case[data-case-id='{refund}']")
+    page.click(f"#queue .case[data-case-id='{payment}']")
+    page.wait_for_selector(f"#case[data-case-id='{payment}']")
+
+    store = HandoffStore(world_url)
+    store.add_message(refund, NewMessage(sender="customer", text="¿sigue ahí alguien?", timestamp=time.time(), event_key="unread-1"))
+    unread = page.locator(f"#queue .case[data-case-id='{refund}'] .unread-count")
+    expect(unread).to_have_text(f"1 {ES['new_messages']}")
+
+    new_case(store, conversation="new-pedro", name="Pedro Ruiz", customer_id="c09", language="es", text="mi paquete llegó roto")
+    page.wait_for_selector("#queue .case:has-text('Pedro Ruiz')")
+    expect(page.locator("body")).to_have_attribute("data-last-notified", re.compile(r"\d+"))
+    notes = page.evaluate("window.__notes")
+    assert notes and notes[-1]["title"] == ES["notify_new_case"] and "Pedro Ruiz" in notes[-1]["body"], notes
+    screenshot(page, "notified")
