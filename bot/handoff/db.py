@@ -139,6 +139,10 @@ insights_conversations = Table(
     Column("late_order", Boolean, nullable=False),
     Column("last_action", String(128)),  # the fold's state: was the last bot turn a fallback?
     Column("waiting_since", Float),  # the fold's state: a customer message not answered yet
+    # Once nothing can change it any more (the conversation ended over 8 days ago): when the same
+    # customer next started a conversation on the same topic. Read instead of looked up.
+    Column("next_same_topic", Float),
+    Column("settled", Boolean),
     # "did the same customer come back on the same topic?": one index probe per conversation
     Index("ix_insights_conversations_sender_topic", "sender_id", "topic", "started_at"),
     Index("ix_insights_conversations_customer_topic", "customer_id", "topic", "started_at"),

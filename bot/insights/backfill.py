@@ -80,6 +80,7 @@ def rebuild(engine: Engine, tracker_url: str, default_language: str) -> Dict[str
         conversations += _write(conn, finished)
         conversations += sum(len(s.touched) for s in states.values())
         rollups.save(conn, states.values(), fresh=True)
+        rollups.settle(conn)
         rollups.mark_built(conn, "backfill")
     return {"events": events, "conversations": conversations, "senders": len(states),
             "seconds": round(time.monotonic() - started, 1)}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -26,6 +27,7 @@ from bot.insights import rollups
 
 logger = logging.getLogger(__name__)
 MAX_BATCH = 500  # events folded per transaction at most
+SETTLE_EVERY_S = 600  # how often the conversations that ended 8 days ago get their next contact kept
 _STOP = object()
 
 
@@ -37,6 +39,7 @@ class RollupFeed:
         self._default_language = default_language
         self._tracker_url = tracker_url
         self._queue: "queue.SimpleQueue[Tuple[Any, Future]]" = queue.SimpleQueue()
+        self._settled_at = time.monotonic() - SETTLE_EVERY_S  # settle after the first batch
         self._thread = threading.Thread(target=self._run, name="insights-rollups", daemon=True)
         self._thread.start()
 
@@ -70,6 +73,18 @@ class RollupFeed:
             self._fold(events)
             if len(events) < len(batch):
                 return
+            if time.monotonic() - self._settled_at > SETTLE_EVERY_S:
+                self._settle()
+
+    def _settle(self) -> None:
+        self._settled_at = time.monotonic()
+        if self._engine is None:
+            return
+        try:
+            with self._engine.begin() as conn:
+                rollups.settle(conn)
+        except SQLAlchemyError as error:
+            logger.warning("insights rollups: not settled (%s)", type(error).__name__)
 
     def _fold(self, events: List[Tuple[Dict[str, Any], Future]]) -> None:
         if not events:

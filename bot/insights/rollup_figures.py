@@ -24,9 +24,12 @@ CASE_COLUMNS = [db.cases.c[name] for name in ("id", "conversation_id", "channel"
                                               "created_at", "claimed_at", "closed_at", "csat")]
 NEXT_SAME_TOPIC = """(SELECT MIN(n.started_at) FROM insights_conversations n WHERE n.{who} = c.{who} AND n.topic = c.topic
     AND n.started_at > c.ended_at AND n.started_at < :until)"""
+# Settled conversations (rollups.settle) carry their next same-topic contact; the others look it up.
 IN_RANGE = f"""SELECT c.sender_id, c.started_at, c.ended_at, c.channel, c.language, c.topic, c.handoff_action, c.last_action,
-    CAST(c.response_ms AS TEXT), CASE WHEN c.topic IS NOT NULL THEN {NEXT_SAME_TOPIC.format(who="sender_id")} END,
-    CASE WHEN c.topic IS NOT NULL AND c.customer_id IS NOT NULL THEN {NEXT_SAME_TOPIC.format(who="customer_id")} END
+    CAST(c.response_ms AS TEXT),
+    CASE WHEN c.settled THEN c.next_same_topic WHEN c.topic IS NOT NULL THEN {NEXT_SAME_TOPIC.format(who="sender_id")} END,
+    CASE WHEN c.settled THEN NULL WHEN c.topic IS NOT NULL AND c.customer_id IS NOT NULL
+         THEN {NEXT_SAME_TOPIC.format(who="customer_id")} END
     FROM insights_conversations c WHERE c.started_at >= :start AND c.started_at < :end"""
 # The conversations of the senders who had a case near the range: to match cases as reading.py does.
 WITH_CASES = """SELECT sender_id, started_at, ended_at FROM insights_conversations
@@ -72,7 +75,7 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
     for (sender, started, ended, channel, language, topic, handoff_action, last_action, _, by_sender, by_customer), ms \
             in zip(rows, response_ms):
         case = case_of.get(f"{sender}@{started:.3f}") if sender in case_senders else None  # Conversation.key
-        nexts = [n for n in (by_sender, by_customer) if n is not None] if topic else []
+        nexts = [n for n in (by_sender, by_customer) if n is not None and n < until] if topic else []
         gap = min(nexts) - ended if nexts else None
         handed = case is not None or bool(handoff_action)
         fallback = last_action in FALLBACKS or last_action == FALLBACK_INTENT

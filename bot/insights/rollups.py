@@ -30,7 +30,8 @@ def summary_row(summary: fold.Summary) -> dict:
             "response_ms": summary.response_ms, "handoff_action": summary.handoff_action,
             "identity_locked": summary.identity_locked, "order_ids": summary.order_ids,
             "product_categories": summary.product_categories, "late_order": summary.late_order,
-            "last_action": summary.last_action, "waiting_since": summary.waiting_since}
+            "last_action": summary.last_action, "waiting_since": summary.waiting_since,
+            "next_same_topic": None, "settled": False}  # changed: to be settled again
 
 
 def summary_of(row) -> fold.Summary:
@@ -179,3 +180,25 @@ def anonymise(engine: Engine, sender_ids: Iterable[str]) -> int:
                 changed += 1
             conn.execute(delete(SENDERS).where(SENDERS.c.sender_id == sender_id))
     return changed
+
+
+# A conversation's next same-topic contact only counts within 7 days of its end (FCR; 72 h for
+# containment). Once it ended longer ago than that, new conversations can't change it: it is
+# worked out once and kept (the feed does it every few minutes, the backfill at the end).
+SETTLE_AFTER_S = 8 * 86400
+NEXT_SAME_TOPIC = """(SELECT MIN(n.started_at) FROM insights_conversations n WHERE n.{who} = insights_conversations.{who}
+    AND n.topic = insights_conversations.topic AND n.started_at > insights_conversations.ended_at)"""
+SETTLE = f"""UPDATE insights_conversations SET settled = :yes, next_same_topic = CASE
+    WHEN topic IS NULL THEN NULL
+    WHEN customer_id IS NULL THEN {NEXT_SAME_TOPIC.format(who="sender_id")}
+    ELSE (SELECT MIN(t) FROM (SELECT {NEXT_SAME_TOPIC.format(who="sender_id")} AS t
+                              UNION ALL SELECT {NEXT_SAME_TOPIC.format(who="customer_id")}) AS nexts) END
+    WHERE (settled IS NULL OR settled = :no) AND ended_at < :cutoff"""
+
+
+def settle(conn: Connection, now: Optional[float] = None) -> int:
+    """Work out and keep the next same-topic contact of the conversations that ended long enough ago."""
+    from sqlalchemy import text
+
+    cutoff = (now or time.time()) - SETTLE_AFTER_S
+    return conn.execute(text(SETTLE), {"yes": True, "no": False, "cutoff": cutoff}).rowcount
