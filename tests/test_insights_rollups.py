@@ -181,4 +181,4 @@ def test_the_scale_bench_runs_small_on_sqlite(tmp_path):
                                 "--out", str(out)]) == 0
     figures = __import__("json").loads(out.read_text())
     assert figures["events"] >= 2000 and figures["conversations"] > 50 and figures["same_figures_as_tracker_read"]
-    assert figures["ingest_ms_per_event"] > 0 and figures["read_rollups_p95_ms"] > 0
+    assert figures["ingest_ms_per_event"] > 0 and figures["kpis_rollups_p95_ms"] > 0

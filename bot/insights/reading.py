@@ -146,15 +146,17 @@ def handoff_side(engine, win: Window, columns=None) -> tuple:
 
 
 def cases_near(engine, win: Window, columns=None) -> tuple:
-    """(the cases opened near the window, those in it and its filters, case id → first agent reply)."""
+    """(the cases opened near the window, those in it and its filters, case id → first agent reply
+    for the cases near the window)."""
     since, until = _bounds(win)
     with engine.connect() as conn:
         cases = [dict(r._mapping) for r in conn.execute(
             select(*(columns or [db.cases])).where(db.cases.c.created_at >= since, db.cases.c.created_at < until))]
         in_window = [c for c in cases if win.contains(c["created_at"]) and win.matches(c["channel"], c["language"])]
+        near = select(db.cases.c.id).where(db.cases.c.created_at >= since, db.cases.c.created_at < until)
         replies = dict(conn.execute(
             select(db.messages.c.case_id, func.min(db.messages.c.timestamp))
-            .where(db.messages.c.sender == "agent", db.messages.c.case_id.in_([c["id"] for c in in_window]))
+            .where(db.messages.c.sender == "agent", db.messages.c.case_id.in_(near.scalar_subquery()))
             .group_by(db.messages.c.case_id)).all()) if in_window else {}
     return cases, in_window, replies
 

@@ -66,14 +66,11 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
     surveys = _surveys(engine, win)
     case_of = reading.match_cases(candidates, cases)
     case_senders = {c["conversation_id"] for c in cases}
-    response_ms = json.loads("[" + ",".join(row[8] for row in rows) + "]")
 
     # One pass: each conversation's outcome counted by (channel, language, topic, outcome); its
     # reply times by (channel, language). The groups are added up from those below.
     outcomes: Counter = Counter()
-    replies_of: Dict[tuple, List[float]] = defaultdict(list)
-    for (sender, started, ended, channel, language, topic, handoff_action, last_action, _, by_sender, by_customer), ms \
-            in zip(rows, response_ms):
+    for sender, started, ended, channel, language, topic, handoff_action, last_action, _, by_sender, by_customer in rows:
         case = case_of.get(f"{sender}@{started:.3f}") if sender in case_senders else None  # Conversation.key
         nexts = [n for n in (by_sender, by_customer) if n is not None and n < until] if topic else []
         gap = min(nexts) - ended if nexts else None
@@ -83,7 +80,6 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
         repeat_free = topic is not None and not (gap is not None and gap <= metrics.FCR_REPEAT_S)
         resolved = case is not None and case.get("status") == "resolved"
         outcomes[(channel, language, topic, contained, resolved, repeat_free, handed)] += 1
-        replies_of[(channel, language)] += ms
 
     overall, channels, languages, topics = Group(), defaultdict(Group), defaultdict(Group), {}
     for (channel, language, topic, contained, resolved, repeat_free, handed), n in outcomes.items():
@@ -94,13 +90,11 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
             group.with_topic += (topic is not None) * n
             group.first_contact_resolved += repeat_free * n  # "(none)" has no FCR
             group.handed_over += handed * n
-    for times in replies_of.values():
-        times.sort()  # sorted once: the groups' sorts below only merge sorted runs
-    for (channel, language), times in replies_of.items():
-        for group in (overall, channels[channel], languages[language]):
-            group.response_ms += times
-    for group in (overall, *channels.values(), *languages.values()):
-        group.response_ms.sort()
+    times = reply_times(rows)
+    overall.response_ms = _sorted(list(times.values()))
+    for name, groups, place in (("channel", channels, 0), ("language", languages, 1)):
+        for value, group in groups.items():
+            group.response_ms = _sorted([t for key, t in times.items() if key[place] == value])
     first_seen = {topic or "(none)": n for n, topic in enumerate(dict.fromkeys(row[5] for row in rows))}
 
     figures = _core(overall, in_window, replies, surveys)
@@ -165,3 +159,27 @@ def _surveys(engine, win: reading.Window) -> List[Dict[str, Any]]:
         counted = conn.execute(text(query + " GROUP BY kind, channel, language, score"), bounds).all()
     return [{"kind": kind, "channel": channel, "language": language, "score": score}
             for kind, channel, language, score, n in counted for _ in range(n)]
+
+
+def reply_times(rows) -> Dict[tuple, Any]:
+    """(channel, language) → every bot reply time (ms) of those conversations. The rows' JSON lists
+    ([212.8, 3.1]) are parsed all at once by numpy: 60,000 numbers in a few ms (the same doubles
+    json would give: both round the decimal text correctly)."""
+    import numpy
+
+    texts = [(row[3], row[4], row[8][1:-1]) for row in rows if row[8] != "[]"]
+    if not texts:
+        return {}
+    values = numpy.fromstring(",".join(t for _, _, t in texts), sep=",")
+    counts = [t.count(",") + 1 for _, _, t in texts]
+    if len(values) != sum(counts):  # not the lists of numbers expected: the slow, sure way
+        values = numpy.array(json.loads("[" + ",".join(t for _, _, t in texts) + "]"), dtype=float)
+    keys = list(dict.fromkeys((channel, language) for channel, language, _ in texts))
+    index = numpy.repeat(numpy.array([keys.index((c, la)) for c, la, _ in texts]), counts) if len(keys) > 1 else None
+    return {key: values if index is None else values[index == n] for n, key in enumerate(keys)}
+
+
+def _sorted(arrays: list) -> List[float]:
+    import numpy
+
+    return numpy.sort(numpy.concatenate(arrays)).tolist() if arrays else []
