@@ -1,7 +1,8 @@
 """The console and the customer's widget together, on the real bot (`python -m bot run`), in
 Spanish and in English: a customer waiting for a person asks an FAQ; the agent sees the bot's own
 answer as a suggestion, inserts it with one click and sends it; the customer's widget shows the
-agent's name on the message and in the header, and the time on every message. The transcript
+agent's name on the message and in the header, and the time on every message; a status the agent
+sets ("waiting for you") reaches the customer in their language. The transcript
 never shows a payload ("/greet"). axe-core finds no serious or critical problem on the shop page.
 
 Debian's chromium through Playwright. Ports: Rasa 16305, actions 16355, web 16380.
@@ -175,6 +176,12 @@ def test_the_bots_answer_is_suggested_inserted_and_sent_with_the_agents_name(liv
     assert all(re.search(r"\d{1,2}:\d{2}", d) for d in dates) and len(dates) >= 3, dates
     screenshot(customer, f"{language}_widget")
     assert not agent.errors and not customer.errors
+
+    # The agent sets the case's status: the customer is told, in their language.
+    agent.select_option("#case-stage", "waiting_customer")
+    expect(agent.locator("#notice")).to_contain_text(console["notice_stage_told"])
+    told = normalized(says("utter_case_stage_waiting_customer", language))
+    wait_until(customer, "the new status in the widget", lambda: told in bot_texts(customer))
 
     # Resolved (after a confirmation): the header is the shop's again when the bot speaks.
     agent.click("#resolve")

@@ -197,7 +197,7 @@ class HandoffStore:
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(db.cases).where(db.cases.c.id == case_id, db.cases.c.status == "assigned", db.cases.c.agent == agent)
-                .values(status=status, closed_at=now)
+                .values(status=status, closed_at=now, **({"stage": "resolved"} if status == "resolved" else {}))
             )
             if result.rowcount == 1:
                 self._changed(conn, case_id, now)

@@ -20,7 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.handoff import assist, queue, triage, wording
+from bot.handoff import assist, queue, stages, triage, wording
 from bot.handoff.accounts import Accounts, TooManyAttempts
 from bot.handoff.hours import SupportConfig
 from bot.handoff.rasa_api import LIVE_CHANNELS, RasaConversations, RasaUnreachable
@@ -307,6 +307,33 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
     @authenticated
     async def resolve(request: Request, case_id: int) -> HTTPResponse:
         return await close(request, case_id, "resolved", "action_ask_csat")
+
+    @api.post("/cases/<case_id:int>/stage")
+    @authenticated
+    async def stage(request: Request, case_id: int) -> HTTPResponse:
+        """The case's status as the customer sees it, and its team; the customer is told of a new
+        status when the shop says so (shop/console.yml). The owner or a supervisor may change them."""
+        body = request.json if isinstance(request.json, dict) else {}
+        wanted_stage, wanted_category = body.get("stage"), body.get("category")
+        if wanted_stage is not None and wanted_stage not in stages.SET_BY_AGENTS:
+            return _error(400, f"stage must be one of {', '.join(stages.SET_BY_AGENTS)}")
+        if wanted_category is not None and wanted_category not in stages.categories():
+            return _error(400, f"category must be one of {', '.join(stages.categories())}")
+        session = request.ctx.session
+        case = await asyncio.to_thread(store.case, case_id) if session.is_supervisor else \
+            await asyncio.to_thread(store.require_owner, case_id, session.username)
+        if case["status"] not in OPEN:
+            raise ClaimRefused(f"case {case_id} is {case['status']}")
+        told = False
+        tell = stages.customer_message(wanted_stage, case["language"]) if wanted_stage and wanted_stage != case["stage"] else None
+        if tell:
+            await rasa.append(case["conversation_id"], [{"event": "bot", "text": tell, "timestamp": time.time(),
+                                                        "metadata": {"case_stage": wanted_stage}}], send=True)
+            told = True
+        changes = {k: v for k, v in (("stage", wanted_stage), ("category", wanted_category)) if v is not None}
+        if changes:
+            await asyncio.to_thread(store.update_case, case_id, **changes)
+        return response.json({**(await full_case(case_id, session.language)), "told_customer": told})
 
     @api.get("/cases/<case_id:int>/suggestions")
     @authenticated

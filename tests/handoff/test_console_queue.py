@@ -196,3 +196,16 @@ def test_agents_get_languages_and_teams_from_the_command_line(tmp_path, monkeypa
     # a new password leaves languages and teams as they were
     assert agents_cli.set_agent("pepe", "Pepe", None) == 0
     assert Accounts(db.make_engine(url)).agents()[0]["teams"] == ["returns", "general"]
+
+
+def test_the_customer_is_told_of_the_statuses_the_shop_lists(world):
+    from bot.handoff import stages
+
+    assert stages.customer_message("waiting_customer", "pt").startswith("Para continuar com o seu pedido")
+    assert stages.customer_message("in_progress", "en").startswith("Someone from the team")
+    assert stages.customer_message("received", "es") is None  # not in shop/console.yml's tell_customer_stages
+    store, cases, _ = world
+    store.update_case(cases["vip"]["id"], stage="in_progress", category="returns")
+    assert (store.case(cases["vip"]["id"])["stage"], store.case(cases["vip"]["id"])["category"]) == ("in_progress", "returns")
+    store.claim(cases["vip"]["id"], "lucia")
+    assert store.close(cases["vip"]["id"], "lucia", "resolved")["stage"] == "resolved"

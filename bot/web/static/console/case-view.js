@@ -134,3 +134,21 @@ export function renderNotes(c) {
   }));
   if (!notes.length) list.appendChild(el('li.muted.small', t('no_notes')));
 }
+
+const STAGES = ['received', 'in_progress', 'waiting_customer'];
+const CATEGORIES = ['returns', 'payments', 'shipping', 'general'];
+
+/** The case's status as the customer sees it, and its team: the owner (or a supervisor) changes them. */
+export function renderCaseFields(c) {
+  const open = OPEN_STATUSES.indexOf(c.status) >= 0;
+  const editable = open && (isMine(c) || (state.me && state.me.role === 'supervisor'));
+  const stage = $('#case-stage');
+  const stages = STAGES.includes(c.stage) ? STAGES : STAGES.concat([c.stage || 'received']);
+  stage.replaceChildren(...stages.map((s) => el('option', { value: s }, t('stage.' + s))));
+  stage.value = c.stage || 'received';
+  stage.disabled = !editable;
+  const category = $('#case-category');
+  category.replaceChildren(...CATEGORIES.map((k) => el('option', { value: k }, t('team.' + k))));
+  category.value = c.category || 'general';
+  category.disabled = !editable;
+}

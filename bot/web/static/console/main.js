@@ -14,7 +14,7 @@
  *   #queue .case[data-case-id][data-priority][data-status][data-agent][data-unread][data-live][aria-selected]
  *       .priority  .reason  .wait  .customer  .status  .lang  .channel  .summary  .csat  .unread-count
  *   #case[data-case-id][data-status][data-agent][data-mine]  #case-title  #case-meta  #case-empty  #back-to-queue
- *   #claim  #handback  #resolve  #confirm-dialog  #confirm-text  #confirm-ok  #confirm-cancel
+ *   #case-stage  #case-category (selects)  #claim  #handback  #resolve  #confirm-dialog  #confirm-text  #confirm-ok  #confirm-cancel
  *   #transcript .item[data-sender="customer"|"bot"|"agent"][data-kind][data-delivered]
  *       .text  .time  .sender-label  .buttons  .undelivered
  *   #reply-form  #reply-text  #reply-send  #canned (a <select>; choosing inserts the text)  #reply-hint
@@ -28,7 +28,9 @@ import { ApiError, api, onSessionExpired, setToken, storedToken, token } from '.
 import { currentLanguage, loadTexts, rememberLanguage, spokenLanguages, t, translatePage, waitInWords } from './i18n.js';
 import { isMine, state } from './state.js';
 import { queueQuery, reasonText, renderQueue, tickQueue } from './queue.js';
-import { insertIntoReply, onCannedChange, renderButtons, renderCaseMeta, renderNotes, renderReplyBox, renderTranscript } from './case-view.js';
+import {
+  insertIntoReply, onCannedChange, renderButtons, renderCaseFields, renderCaseMeta, renderNotes, renderReplyBox, renderTranscript,
+} from './case-view.js';
 import { renderContext } from './context-panel.js';
 import { LiveStream } from './stream.js';
 import { renderFilters } from './filters.js';
@@ -380,6 +382,7 @@ function showCase(c, loading) {
   if (c.agent) pane.dataset.agent = c.agent; else delete pane.dataset.agent;
   $('#case-title').textContent = c.customer_name || c.contact || t('unknown_customer');
   renderCaseMeta(c);
+  renderCaseFields(c);
   renderButtons(c);
   renderTranscript(c, switched);
   renderNotes(c);
@@ -429,6 +432,24 @@ async function onHandback() {
 
 async function onResolve() {
   if (await confirmDialog(t('confirm_resolve'), t('resolve'))) await caseAction('/resolve', undefined, t('notice_resolved'));
+}
+
+/** A new status or team for the case; the server tells the customer when the shop wants it. */
+async function onCaseFieldChange(event) {
+  const c = state.current;
+  if (!c) return;
+  const field = event.target.id === 'case-stage' ? 'stage' : 'category';
+  try {
+    const result = await api('POST', '/api/cases/' + encodeURIComponent(c.id) + '/stage', { [field]: event.target.value });
+    if (result.data && state.selectedId === c.id) showCase(result.data);
+    const done = result.data && result.data.told_customer ? t('notice_stage_told') : t('notice_stage_saved');
+    showNotice(done, 'success');
+    announce(done);
+    refreshQueue();
+  } catch (error) {
+    reportError(error);
+    refreshCase();
+  }
 }
 
 async function onReplySubmit(event) {
@@ -576,6 +597,8 @@ async function init() {
   $('#reply-text').addEventListener('input', () => { if (state.selectedId !== null) state.drafts[state.selectedId] = $('#reply-text').value; });
   $('#canned').addEventListener('change', onCannedChange);
   $('#note-form').addEventListener('submit', onNoteSubmit);
+  $('#case-stage').addEventListener('change', onCaseFieldChange);
+  $('#case-category').addEventListener('change', onCaseFieldChange);
   $('#context').addEventListener('click', onInsertClick);
   $('#suggestions').addEventListener('click', onInsertClick);
 
