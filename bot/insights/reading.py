@@ -6,6 +6,7 @@ near the range."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable, Dict, List, Optional
@@ -42,11 +43,11 @@ class Window:
     channel: Optional[str] = None
     language: Optional[str] = None
 
-    @property
+    @cached_property  # asked once per case and conversation: worked out once
     def start(self) -> float:
         return datetime.combine(self.first_day, time(0), self.timezone).timestamp()
 
-    @property
+    @cached_property
     def end(self) -> float:
         return datetime.combine(self.last_day + timedelta(days=1), time(0), self.timezone).timestamp()
 

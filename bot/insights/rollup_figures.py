@@ -1,22 +1,29 @@
-"""GET /api/insights and `python -m bot kpis` from the rollups, fast: metrics.kpis's figures with
-the per-conversation work done by the database. One query returns each conversation of the range
-with, beside its summary, when the same customer next came back on the same topic (two index
-probes per row, bounded as reading.py bounds its look-ahead); the cases, first agent replies and
-survey answers are read as reading.py reads them; then one pass adds everything up with
-metrics.py's own helpers. tests/test_insights_rollups.py checks the result equals metrics.kpis.
+"""GET /api/insights and `python -m bot kpis` from the rollups, fast: metrics.kpis's figures, with
+the per-conversation work done by the database.
+
+- Each conversation of the range gets, in SQL, when the same customer next came back on the same
+  topic (kept on settled rows, else two index probes; bounded as reading.py bounds its
+  look-ahead), and from that its outcome; the database counts the conversations per channel,
+  language, topic and outcome.
+- The conversations of senders who had a case near the range are read one by one instead, to
+  match their cases exactly as reading.py does.
+- The reply times come back concatenated per channel and language, parsed by numpy at once.
+- Cases, first agent replies and survey answers are read as reading.py reads them.
+Then everything is added up with metrics.py's own helpers. tests/test_insights_rollups.py checks
+the result equals metrics.kpis.
 """
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
+from bot.editor.review import FALLBACK_INTENT
 from bot.handoff import db
 from bot.insights import metrics, reading
-from bot.editor.review import FALLBACK_INTENT
 from bot.insights.conversations import FALLBACKS, Conversation
 from bot.insights.settings import InsightsSettings
 
@@ -24,17 +31,28 @@ CASE_COLUMNS = [db.cases.c[name] for name in ("id", "conversation_id", "channel"
                                               "created_at", "claimed_at", "closed_at", "csat")]
 NEXT_SAME_TOPIC = """(SELECT MIN(n.started_at) FROM insights_conversations n WHERE n.{who} = c.{who} AND n.topic = c.topic
     AND n.started_at > c.ended_at AND n.started_at < :until)"""
-# Settled conversations (rollups.settle) carry their next same-topic contact; the others look it up.
-IN_RANGE = f"""SELECT c.sender_id, c.started_at, c.ended_at, c.channel, c.language, c.topic, c.handoff_action, c.last_action,
-    CAST(c.response_ms AS TEXT),
-    CASE WHEN c.settled THEN c.next_same_topic WHEN c.topic IS NOT NULL THEN {NEXT_SAME_TOPIC.format(who="sender_id")} END,
+CASE_SENDERS = "(SELECT conversation_id FROM handoff_cases WHERE created_at >= :since AND created_at < :until)"
+# Each conversation of the range, with its next same-topic contacts (by sender, by customer).
+NEXTS = f"""SELECT c.sender_id, c.started_at, c.ended_at, c.channel, c.language, c.topic, c.handoff_action, c.last_action,
+    CASE WHEN c.settled THEN c.next_same_topic WHEN c.topic IS NOT NULL THEN {NEXT_SAME_TOPIC.format(who="sender_id")} END AS ns,
     CASE WHEN c.settled THEN NULL WHEN c.topic IS NOT NULL AND c.customer_id IS NOT NULL
-         THEN {NEXT_SAME_TOPIC.format(who="customer_id")} END
-    FROM insights_conversations c WHERE c.started_at >= :start AND c.started_at < :end"""
-# The conversations of the senders who had a case near the range: to match cases as reading.py does.
-WITH_CASES = """SELECT sender_id, started_at, ended_at FROM insights_conversations
-    WHERE started_at >= :since AND started_at < :until AND sender_id IN
-    (SELECT conversation_id FROM handoff_cases WHERE created_at >= :since AND created_at < :until)"""
+         THEN {NEXT_SAME_TOPIC.format(who="customer_id")} END AS nc
+    FROM insights_conversations c WHERE c.started_at >= :start AND c.started_at < :end{{filters}}"""
+# The first of the two within the look-ahead, its gap from the conversation's end, and what it means.
+GAP = """(CASE WHEN ns < :until AND (nc IS NULL OR nc >= :until OR ns <= nc) THEN ns
+              WHEN nc < :until THEN nc END) - ended_at"""
+OUTCOMES = f"""SELECT channel, language, topic, handoff_action, CASE WHEN last_action IN :fallbacks THEN 1 ELSE 0 END,
+    CASE WHEN topic IS NOT NULL AND {GAP} <= :contained_repeat THEN 1 ELSE 0 END,
+    CASE WHEN topic IS NOT NULL AND {GAP} <= :fcr_repeat THEN 1 ELSE 0 END, COUNT(*), MIN(started_at)
+    FROM ({NEXTS} AND c.sender_id NOT IN {CASE_SENDERS}) AS x GROUP BY 1, 2, 3, 4, 5, 6, 7"""
+# Every conversation near the range of the senders who had a case near it: the cases are matched
+# to them; those in the range (and its filters) are counted one by one.
+WITH_A_CASE = NEXTS.replace("c.started_at >= :start AND c.started_at < :end", "c.started_at >= :since AND c.started_at < :until") \
+    + f" AND c.sender_id IN {CASE_SENDERS} ORDER BY c.started_at"
+REPLY_TIMES = """SELECT channel, language, {concat} FROM insights_conversations c
+    WHERE c.started_at >= :start AND c.started_at < :end{filters} AND CAST(c.response_ms AS TEXT) <> '[]'
+    GROUP BY channel, language"""
+CONCAT = {"postgresql": "string_agg(CAST(response_ms AS TEXT), ',')", "sqlite": "group_concat(response_ms, ',')"}
 
 
 @dataclass
@@ -51,27 +69,43 @@ class Group:
 
 def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, Any]:
     since, until = win.start - reading.LOOK_BEHIND.total_seconds(), win.end + reading.LOOK_AHEAD.total_seconds()
-    query, bounds = IN_RANGE, {"start": win.start, "end": win.end, "until": until, "since": since}
+    bounds: Dict[str, Any] = {"start": win.start, "end": win.end, "until": until, "since": since,
+                              "fallbacks": sorted(FALLBACKS | {FALLBACK_INTENT}),
+                              "contained_repeat": metrics.CONTAINED_REPEAT_S, "fcr_repeat": metrics.FCR_REPEAT_S}
+    filters = ""
     for name in ("channel", "language"):
         if getattr(win, name) is not None:
-            query += f" AND c.{name} = :{name}"
+            filters += f" AND c.{name} = :{name}"
             bounds[name] = getattr(win, name)
-    with engine.connect() as conn:
-        rows = conn.execute(text(query + " ORDER BY c.started_at"), bounds).all()
-        if len(rows) > reading.MAX_CONVERSATIONS:
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Its compiler (JIT) would spend seconds on these queries' many small subplans, which
+            # run in milliseconds.
+            conn.exec_driver_sql("SET LOCAL jit = off")
+        counted = conn.execute(text(OUTCOMES.format(filters=filters)).bindparams(bindparam("fallbacks", expanding=True)),
+                               bounds).all()
+        if sum(row[7] for row in counted) > reading.MAX_CONVERSATIONS:
             raise reading.BadRange(f"the range holds more than {reading.MAX_CONVERSATIONS:,} conversations: ask for a shorter one")
-        candidates = [Conversation(sender, started, ended, "", "") for sender, started, ended in conn.execute(
-            text(WITH_CASES + " ORDER BY started_at"), bounds)]
+        with_a_case = conn.execute(text(WITH_A_CASE.format(filters="")), bounds).all()
+        times = reply_times(conn.execute(text(REPLY_TIMES.format(concat=CONCAT[conn.dialect.name], filters=filters)),
+                                         bounds).all())
     cases, in_window, replies = reading.cases_near(engine, win, CASE_COLUMNS)
     surveys = _surveys(engine, win)
-    case_of = reading.match_cases(candidates, cases)
-    case_senders = {c["conversation_id"] for c in cases}
+    for case in in_window:  # once, not once per group
+        case["first_response_s"] = max(0.0, replies[case["id"]] - case["created_at"]) if case["id"] in replies else None
+        case["resolution_s"] = metrics.resolution_s(case)
+    case_of = reading.match_cases([Conversation(*row[:3], "", "") for row in with_a_case], cases)
+    one_by_one = [row for row in with_a_case if win.contains(row[1]) and win.matches(row[3], row[4])]
 
-    # One pass: each conversation's outcome counted by (channel, language, topic, outcome); its
-    # reply times by (channel, language). The groups are added up from those below.
+    # (channel, language, topic, contained, resolved by a person, first contact resolved, handed over) → conversations
     outcomes: Counter = Counter()
-    for sender, started, ended, channel, language, topic, handoff_action, last_action, _, by_sender, by_customer in rows:
-        case = case_of.get(f"{sender}@{started:.3f}") if sender in case_senders else None  # Conversation.key
+    first_seen: Dict[str, float] = {}
+    for channel, language, topic, handoff_action, fallback, back_72h, back_7d, n, started in counted:
+        outcomes[(channel, language, topic, not handoff_action and not fallback and not back_72h, False,
+                  topic is not None and not back_7d, bool(handoff_action))] += n
+        first_seen[topic or "(none)"] = min(started, first_seen.get(topic or "(none)", started))
+    for sender, started, ended, channel, language, topic, handoff_action, last_action, by_sender, by_customer in one_by_one:
+        case = case_of.get(f"{sender}@{started:.3f}")  # Conversation.key
         nexts = [n for n in (by_sender, by_customer) if n is not None and n < until] if topic else []
         gap = min(nexts) - ended if nexts else None
         handed = case is not None or bool(handoff_action)
@@ -80,6 +114,7 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
         repeat_free = topic is not None and not (gap is not None and gap <= metrics.FCR_REPEAT_S)
         resolved = case is not None and case.get("status") == "resolved"
         outcomes[(channel, language, topic, contained, resolved, repeat_free, handed)] += 1
+        first_seen[topic or "(none)"] = min(started, first_seen.get(topic or "(none)", started))
 
     overall, channels, languages, topics = Group(), defaultdict(Group), defaultdict(Group), {}
     for (channel, language, topic, contained, resolved, repeat_free, handed), n in outcomes.items():
@@ -90,12 +125,10 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
             group.with_topic += (topic is not None) * n
             group.first_contact_resolved += repeat_free * n  # "(none)" has no FCR
             group.handed_over += handed * n
-    times = reply_times(rows)
     overall.response_ms = _sorted(list(times.values()))
-    for name, groups, place in (("channel", channels, 0), ("language", languages, 1)):
+    for groups, place in ((channels, 0), (languages, 1)):
         for value, group in groups.items():
             group.response_ms = _sorted([t for key, t in times.items() if key[place] == value])
-    first_seen = {topic or "(none)": n for n, topic in enumerate(dict.fromkeys(row[5] for row in rows))}
 
     figures = _core(overall, in_window, replies, surveys)
     channel_keys = sorted(set(channels) | {c["channel"] for c in in_window})
@@ -120,8 +153,8 @@ def _core(group: Group, cases: List[Dict[str, Any]], replies: Dict[int, float], 
     csat = [c["csat"] for c in cases if c.get("csat") is not None]
     nps = [s["score"] for s in surveys if s["kind"] == "nps"]
     effort = [s["score"] for s in surveys if s["kind"] == "effort"]
-    first_responses = [max(0.0, replies[c["id"]] - c["created_at"]) for c in cases if c["id"] in replies]
-    resolutions = [s for s in (metrics.resolution_s(c) for c in cases) if s is not None]
+    first_responses = [c["first_response_s"] for c in cases if c["first_response_s"] is not None]
+    resolutions = [c["resolution_s"] for c in cases if c["resolution_s"] is not None]
     return {
         "conversations": group.conversations,
         "contained": group.contained,
@@ -145,6 +178,27 @@ def _core(group: Group, cases: List[Dict[str, Any]], replies: Dict[int, float], 
     }
 
 
+def reply_times(rows: List[Tuple[str, str, str]]) -> Dict[tuple, Any]:
+    """(channel, language) → every bot reply time (ms), from the non-empty JSON lists concatenated
+    per pair ("[212.8, 3.1],[40.2]": as many numbers as commas + 1). numpy parses them at once; it
+    rounds decimal text to the same doubles as json does."""
+    import numpy
+
+    found = {}
+    for channel, language, lists in rows:
+        values = numpy.fromstring(lists.replace("[", "").replace("]", ""), sep=",")
+        if len(values) != lists.count(",") + 1:  # not plain lists of numbers: the slow, sure way
+            values = numpy.array([v for part in json.loads(f"[{lists}]") for v in part], dtype=float)
+        found[(channel, language)] = values
+    return found
+
+
+def _sorted(arrays: list) -> List[float]:
+    import numpy
+
+    return numpy.sort(numpy.concatenate(arrays)).tolist() if arrays else []
+
+
 def _surveys(engine, win: reading.Window) -> List[Dict[str, Any]]:
     """reading.surveys_in's answers, counted by the database (one row per kind, channel, language
     and score) and handed out again one per answer."""
@@ -159,27 +213,3 @@ def _surveys(engine, win: reading.Window) -> List[Dict[str, Any]]:
         counted = conn.execute(text(query + " GROUP BY kind, channel, language, score"), bounds).all()
     return [{"kind": kind, "channel": channel, "language": language, "score": score}
             for kind, channel, language, score, n in counted for _ in range(n)]
-
-
-def reply_times(rows) -> Dict[tuple, Any]:
-    """(channel, language) → every bot reply time (ms) of those conversations. The rows' JSON lists
-    ([212.8, 3.1]) are parsed all at once by numpy: 60,000 numbers in a few ms (the same doubles
-    json would give: both round the decimal text correctly)."""
-    import numpy
-
-    texts = [(row[3], row[4], row[8][1:-1]) for row in rows if row[8] != "[]"]
-    if not texts:
-        return {}
-    values = numpy.fromstring(",".join(t for _, _, t in texts), sep=",")
-    counts = [t.count(",") + 1 for _, _, t in texts]
-    if len(values) != sum(counts):  # not the lists of numbers expected: the slow, sure way
-        values = numpy.array(json.loads("[" + ",".join(t for _, _, t in texts) + "]"), dtype=float)
-    keys = list(dict.fromkeys((channel, language) for channel, language, _ in texts))
-    index = numpy.repeat(numpy.array([keys.index((c, la)) for c, la, _ in texts]), counts) if len(keys) > 1 else None
-    return {key: values if index is None else values[index == n] for n, key in enumerate(keys)}
-
-
-def _sorted(arrays: list) -> List[float]:
-    import numpy
-
-    return numpy.sort(numpy.concatenate(arrays)).tolist() if arrays else []
