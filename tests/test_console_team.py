@@ -176,6 +176,10 @@ def test_a_vip_who_says_it_is_urgent_is_first_and_a_search_by_order_number_finds
     assert queue_names(page).count("Ana García") == 1
     assert first.locator(".linked").text_content() == ES["linked"].format(count=1)
     screenshot(page, "queue")
+    first.click()  # her other open case is one click away
+    page.click(f"#ctx-linked a[data-open-case='{world['vip_whatsapp']['id']}']")
+    page.wait_for_selector(f"#case[data-case-id='{world['vip_whatsapp']['id']}']")
+    assert page.inner_text("#case-title") == "Ana García"
 
     page.fill("#search", "#100234")
     expect(page.locator("#queue .case")).to_have_count(1)

@@ -45,9 +45,17 @@ def bot_answers(parse: Dict[str, Any], language: str) -> List[Dict[str, str]]:
     return found
 
 
+# Words too common to say that a reply fits (accents removed).
+COMMON_WORDS = {
+    "cuanto", "cuando", "como", "para", "pero", "esta", "este", "estoy", "tengo", "quiero", "puedo", "hola", "gracias", "favor",
+    "what", "when", "with", "that", "this", "have", "want", "please", "thanks", "hello", "there", "your",
+    "quanto", "quando", "como", "para", "esta", "este", "estou", "tenho", "quero", "posso", "obrigado", "obrigada", "voce",
+}
+
+
 def _words(text: str) -> set:
     folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-    return {w for w in re.findall(r"[a-z0-9]+", folded) if len(w) > 3}
+    return {w for w in re.findall(r"[a-z0-9]+", folded) if len(w) > 3 and w not in COMMON_WORDS}
 
 
 def ranked_canned(replies: List[Dict[str, Any]], message: str, reason: str, category: str) -> List[Dict[str, str]]:

@@ -7,11 +7,14 @@ own language, and a changed wording applies to every case.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Optional
 
 from bot.web.i18n import texts
 
 SECTION = "console"
+# A button's payload ("/greet") is not something the customer said.
+PAYLOAD = re.compile(r"^/[A-Za-z_][\w/]*(\{.*\})?$", re.DOTALL)
 LAST_MESSAGE_CHARS = 90
 
 
@@ -52,6 +55,6 @@ def case_summary(case: Dict[str, Any], language: str) -> str:
         customer = {"name": case["customer_name"]}
     lookups = context.get("lookups") if isinstance(context.get("lookups"), dict) else {}
     order = lookups.get("order") if isinstance(lookups.get("order"), dict) else None
-    said = [i.get("text") for i in context.get("intents") or [] if isinstance(i, dict) and i.get("text")]
+    said = [i["text"] for i in context.get("intents") or [] if isinstance(i, dict) and i.get("text") and not PAYLOAD.match(i["text"])]
     return summary(reason=case["reason"], language=language, customer_language=case["language"], channel=case["channel"],
                    customer=customer, order=order, last_message=said[-1] if said else "")

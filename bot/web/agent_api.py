@@ -97,6 +97,12 @@ def shown_in_transcript(message: Dict[str, Any]) -> bool:
     return not (message["sender"] == "customer" and message["kind"] == "message" and PAYLOAD.match(message["text"] or ""))
 
 
+def shown_context(context: Dict[str, Any]) -> Dict[str, Any]:
+    """The case's context without the payloads the widget sent ("/greet") among what the bot understood."""
+    intents = [i for i in context.get("intents") or [] if not (isinstance(i, dict) and PAYLOAD.match(str(i.get("text") or "")))]
+    return {**context, "intents": intents} if "intents" in context else context
+
+
 def transcript_item(message: Dict[str, Any]) -> Dict[str, Any]:
     return {
         "id": message["id"], "sender": message["sender"], "text": message["text"], "timestamp": _iso(message["timestamp"]),
@@ -132,7 +138,7 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
             **with_agent_name(case_summary({**case, "linked_cases": linked}, last, time.time(), language), agents),
             "transcript": [transcript_item(m) for m in messages if shown_in_transcript(m)],
             "customer_messages": sum(1 for m in messages if m["sender"] == "customer"),
-            "context": case["context"],
+            "context": shown_context(case["context"]),
             "notes": [{"agent": n["agent"], "text": n["text"], "created_at": _iso(n["created_at"])} for n in notes],
         }
 

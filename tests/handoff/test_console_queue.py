@@ -209,3 +209,13 @@ def test_the_customer_is_told_of_the_statuses_the_shop_lists(world):
     assert (store.case(cases["vip"]["id"])["stage"], store.case(cases["vip"]["id"])["category"]) == ("in_progress", "returns")
     store.claim(cases["vip"]["id"], "lucia")
     assert store.close(cases["vip"]["id"], "lucia", "resolved")["stage"] == "resolved"
+
+
+def test_a_payload_is_never_quoted_as_what_the_customer_said():
+    from bot.handoff import wording
+
+    case = {"reason": "not_understood", "language": "es", "channel": "socketio", "customer_name": None,
+            "context": {"intents": [{"text": "zzqx blorp", "intent": "nlu_fallback"}, {"text": "/human_handoff", "intent": "human_handoff"}]}}
+    assert wording.case_summary(case, "es").endswith("Último mensaje: «zzqx blorp»")
+    replies = [{"key": "late_order", "title": "Pedido retrasado", "text": "Te escribiremos en cuanto tengamos respuesta."}]
+    assert assist.ranked_canned(replies, "¿cuánto cuesta el envío?", "customer_request", "general") == []

@@ -2,7 +2,7 @@
 // the conversation's details, what the model understood, earlier cases. Backend fields it doesn't
 // know are still shown, with readable names.
 import { $, append, el } from './dom.js';
-import { dateOf, has, keyLabel, orderStatus, parseTime, plainDate, shortDateTime, t } from './i18n.js';
+import { channelLabel, dateOf, has, keyLabel, orderStatus, parseTime, plainDate, shortDateTime, t } from './i18n.js';
 
 const SECRET_KEY = /token|secret|password/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -251,6 +251,15 @@ export function renderContext(c, reasonText) {
       return el('li', el('span.muted', keyLabel(label) + ': '), SECRET_KEY.test(label) ? t('hidden_value') : String(value));
     })));
     sections.push(entitySection);
+  }
+
+  const linked = Array.isArray(c.linked_cases) ? c.linked_cases : [];
+  if (linked.length) {
+    const linkedSection = section(t('linked_cases'), 'ctx-linked');
+    linkedSection.appendChild(el('ul.plain', linked.map((other) => el('li',
+      el('a', { href: '#case-' + other.id, dataset: { openCase: other.id } }, t('case_number', { id: other.id })),
+      ' · ' + channelLabel(other.channel) + ' · ' + statusName(other.status)))));
+    sections.push(linkedSection);
   }
 
   const earlier = Array.isArray(ctx.earlier_cases) ? ctx.earlier_cases : [];

@@ -507,10 +507,13 @@ async function onNoteSubmit(event) {
   $('#note-add').disabled = false;
 }
 
-/** One click on a "+" in the context panel, or on a suggestion: its text goes into the reply. */
+/** One click on a "+" in the context panel, or on a suggestion: its text goes into the reply. A
+ *  linked case (the same customer elsewhere) opens in place. */
 function onInsertClick(event) {
   const button = event.target.closest('[data-insert]');
   if (button) insertIntoReply(button.dataset.insert);
+  const link = event.target.closest('[data-open-case]');
+  if (link) { event.preventDefault(); selectCase(Number(link.dataset.openCase), true); }
 }
 
 function confirmDialog(text, okLabel) {
