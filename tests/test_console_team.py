@@ -162,6 +162,21 @@ def test_the_console_speaks_the_shops_language_first_then_the_agents_choice(worl
     assert not page.errors and not other.errors
 
 
+def test_the_login_form_can_be_read_in_english_before_signing_in(world, new_page):
+    page = new_page()
+    page.goto(f"{WEB}/agent")
+    page.wait_for_selector(f"#login-view h1:has-text('{ES['login_title']}')")
+    page.select_option("#console-language", "en")
+    page.wait_for_selector(f"#login-view h1:has-text('{EN['login_title']}')")
+    page.fill("#username", "tom")
+    page.fill("#password", "not-his-password")
+    page.click("#login-submit")
+    expect(page.locator("#login-error")).to_have_text(EN["wrong_password"])
+    screenshot(page, "login_en")
+    page.reload()  # this device remembers the choice
+    page.wait_for_selector(f"#login-view h1:has-text('{EN['login_title']}')")
+
+
 # --- the queue -------------------------------------------------------------------------------------
 
 def test_a_vip_who_says_it_is_urgent_is_first_and_a_search_by_order_number_finds_her(world, new_page):
