@@ -304,6 +304,9 @@ def test_a_new_case_is_announced_and_unread_messages_are_counted(world, world_ur
     store.add_message(refund, NewMessage(sender="customer", text="¿sigue ahí alguien?", timestamp=time.time(), event_key="unread-1"))
     unread = page.locator(f"#queue .case[data-case-id='{refund}'] .unread-count")
     expect(unread).to_have_text(f"1 {words['new_messages']}")
+    # in the open case, what the customer writes is read out by screen readers
+    store.add_message(payment, NewMessage(sender="customer", text="any news?", timestamp=time.time(), event_key="live-1"))
+    expect(page.locator("#announce")).to_have_text(f"{words['sender.customer']}: any news?")
 
     new_case(store, conversation="new-pedro", name="Pedro Ruiz", customer_id="c09", language="es", text="mi paquete llegó roto")
     page.wait_for_selector("#queue .case:has-text('Pedro Ruiz')")

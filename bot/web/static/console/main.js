@@ -390,6 +390,8 @@ function showCase(c, loading) {
   renderReplyBox(c, switched);
   const lastCustomer = (c.transcript || []).filter((m) => m.sender === 'customer').pop();
   const lastBefore = before && !switched ? (before.transcript || []).filter((m) => m.sender === 'customer').pop() : null;
+  // The transcript is redrawn on each update: only what the customer just wrote is read out.
+  if (!switched && lastCustomer && lastBefore && lastBefore.id !== lastCustomer.id) announce(t('sender.customer') + ': ' + lastCustomer.text);
   if (switched || (lastCustomer && (!lastBefore || lastBefore.id !== lastCustomer.id))) loadSuggestions(c);
   else if (isMine(c) !== isMine(before)) loadSuggestions(c);
 }
