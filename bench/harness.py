@@ -3,7 +3,7 @@ data), served the same way in the same run, measured side by side.
 
 Both run the production configuration on this machine: PostgreSQL tracker store, Redis lock
 store, RabbitMQ event broker, SANIC_WORKERS (default 2), the same action server and shop
-database. Only the model and our server-side changes (bot/rasa_server.py, bot/tracker_store.py)
+database. Only the model and our server-side changes (bot/rasa_ext/: the server's patches, the tracker store)
 differ; stock runs plain `rasa run` with Rasa's own SQL tracker store.
 
 Figures per system: ready_s (start to both servers answering), parse p50/p95/p99 (/model/parse),

@@ -13,8 +13,8 @@ from typing import Callable, Dict, List, Tuple
 
 # first matching frame (innermost stage wins: checked from the innermost frame outwards)
 STAGES: List[Tuple[str, str]] = [
-    ("tracker store: save (SQL insert, commit)", r"save \((rasa/core/tracker_store|bot/tracker_store)"),
-    ("tracker store: retrieve (SQL query, events to tracker)", r"retrieve \((rasa/core/tracker_store|bot/tracker_store)"),
+    ("tracker store: save (SQL insert, commit)", r"save \((rasa/core/tracker_store|bot/rasa_ext/tracker_store)"),
+    ("tracker store: retrieve (SQL query, events to tracker)", r"retrieve \((rasa/core/tracker_store|bot/rasa_ext/tracker_store)"),
     ("event broker (RabbitMQ)", r"(publish_and_wait|_publish) \("),
     ("custom actions: HTTP call + response check", r"run \(rasa/core/actions/action.py"),
     ("forms: slot validation via the action server", r"validate_slots \(rasa/core/actions/forms.py"),

@@ -220,7 +220,7 @@ def action_server(port: int, workdir: Path, **env: str) -> Process:
 def rasa_server(port: int, action_url: str, workdir: Path, model: str = "models", workers: int = 1,
                 stock: bool = False, **env: str) -> Process:
     """`rasa run` exactly as the launcher starts it, endpoints from the same environment variables.
-    stock=True: plain `rasa` (no bot.rasa_speedups) and Rasa's own SQL tracker store class."""
+    stock=True: plain `rasa` (no bot/rasa_ext patches) and Rasa's own SQL tracker store class."""
     import yaml
 
     from bot import launcher

@@ -17,7 +17,8 @@ from typing import Dict, List
 
 import yaml
 
-from bot import production, web
+from bot import web
+from bot.rasa_ext import endpoints as production_endpoints
 from bot.security import shared_secret
 from bot.settings import PROJECT_ROOT, Settings, from_environment
 
@@ -35,12 +36,12 @@ def runtime_endpoints(settings: Settings) -> Path:
     action_endpoint["headers"] = {shared_secret.HEADER: settings.action_secret}
     store = endpoints.get("tracker_store") or {}
     if settings.tracker_store_url:
-        endpoints["tracker_store"] = production.tracker_store(settings.tracker_store_url)
+        endpoints["tracker_store"] = production_endpoints.tracker_store(settings.tracker_store_url)
     elif store.get("dialect") == "sqlite":
         store["db"] = settings.tracker_db
         Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
     if settings.lock_store_url:
-        endpoints["lock_store"] = production.lock_store(settings.lock_store_url, settings.lock_store_prefix)
+        endpoints["lock_store"] = production_endpoints.lock_store(settings.lock_store_url, settings.lock_store_prefix)
     # RABBITMQ_URL: endpoints.yml's event broker (the handoff relay) forwards every event there.
     RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
     path = RUNTIME_DIR / f"endpoints-{settings.rasa_port}.yml"
@@ -85,14 +86,14 @@ def start_web_app(settings: Settings) -> subprocess.Popen:
 
 def rasa_command(settings: Settings, endpoints: Path, mode: str = "run") -> List[str]:
     command = [
-        # Rasa's CLI with bot/rasa_speedups.py applied (same arguments as `rasa`)
-        sys.executable, "-m", "bot.rasa_server", mode, "--model", settings.model,
+        # Rasa's CLI with bot/rasa_ext/patches applied (same arguments as `rasa`)
+        sys.executable, "-m", "bot.rasa_ext.server", mode, "--model", settings.model,
         "--port", str(settings.rasa_port),
         "--endpoints", str(endpoints), "--credentials", "credentials.yml",
     ]
     if mode == "run":
         # The HTTP API can read and rewrite every conversation: never without a token.
-        # bot.rasa_server adds --auth-token from RASA_AUTH_TOKEN inside the process: not in `ps`.
+        # bot.rasa_ext.server adds --auth-token from RASA_AUTH_TOKEN inside the process: not in `ps`.
         command += ["--enable-api", "--interface", settings.host]
     return command
 

@@ -22,6 +22,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.rasa_ext.agent import own_tracker_store
 from connectors.limits import (MAX_MESSAGE_LENGTH, MetadataTooLarge, card_warning, client_metadata, sender_problem,
                                without_card_numbers)
 
@@ -140,7 +141,7 @@ async def _replies_already_given(request: Request, sender_id: Text, message_id: 
     if tracker is None:
         return None
     # the replica that stored this message may have died before publishing its events
-    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's FailSafeTrackerStore
+    store = own_tracker_store(agent)
     if hasattr(store, "publish_backlog"):
         await store.publish_backlog(sender_id)
     replies: Optional[List[Dict[str, Any]]] = None

@@ -1,5 +1,5 @@
 """The action server unreachable: a turn that needs it still gets a clear answer in the customer's
-language with a way to a person (bot/action_failures.py), quickly, and the conversation goes on."""
+language with a way to a person (bot/rasa_ext/patches/action_failures.py), quickly, and the conversation goes on."""
 import time
 
 import pytest

@@ -1,6 +1,6 @@
 """The deployment descriptions (deploy/) can't run here: check them against the code instead.
 Service names, ports and environment variables must be the ones bot/settings.py and the
-launcher use, and every URL must be one bot/production.py accepts."""
+launcher use, and every URL must be one bot/rasa_ext/endpoints.py accepts."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import production
+from bot.rasa_ext import endpoints as production
 from bot.settings import from_environment
 
 pytestmark = pytest.mark.integration  # real servers, a browser or a training: not in `make check`

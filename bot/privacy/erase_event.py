@@ -8,7 +8,7 @@ import json
 import time
 from typing import Iterable, Optional
 
-from bot.production import pika_broker
+from bot.rasa_ext.endpoints import pika_broker
 
 TIMEOUT_S = 5
 

@@ -1,12 +1,13 @@
-"""`python -m bot.rasa_server run …`: Rasa's own command line, with bot.rasa_speedups and
-bot.action_failures applied first. The launcher starts the Rasa server this way; arguments are exactly `rasa`'s."""
+"""`python -m bot.rasa_ext.server run …`: Rasa's own command line, with our patches
+(bot/rasa_ext/patches/) applied first. The launcher starts the Rasa server this way; arguments
+are exactly `rasa`'s."""
 from __future__ import annotations
 
 import os
 import sys
 
-from bot import action_failures, rasa_speedups
 from bot.privacy import log_masking
+from bot.rasa_ext import patches
 
 
 def with_token_from_environment(argv: list, env=os.environ) -> list:
@@ -20,8 +21,7 @@ def with_token_from_environment(argv: list, env=os.environ) -> list:
 
 def main() -> None:
     log_masking.install()  # no card number, email or phone in any log line, Rasa's included
-    rasa_speedups.apply()
-    action_failures.apply()
+    patches.apply_all()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

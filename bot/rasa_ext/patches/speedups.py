@@ -1,5 +1,7 @@
-"""Three hot spots of Rasa 3.6's request path, measured with py-spy under `make bench`, fixed
-without changing what Rasa does (tests/test_rasa_speedups.py compares the results):
+"""Two hot spots of Rasa 3.6's request path, measured with py-spy under `make bench`, fixed
+without changing what Rasa does (tests/rasa_ext/test_speedups.py compares the results with
+Rasa's own; tests/rasa_ext/test_contracts.py checks the patched internals,
+`RemoteAction._validate_action_result` and `Event.resolve_by_type`):
 
 - Every custom action's answer is checked against Rasa's JSON schema with `jsonschema.validate`,
   which first validates *the schema itself* and builds a new validator, on every call: about a
@@ -8,7 +10,7 @@ without changing what Rasa does (tests/test_rasa_speedups.py compares the result
   `Event` (and `inspect.isabstract` on each): about 7% of a turn. Here the lookup is cached
   (a miss falls back to Rasa's walk, so classes imported later are still found).
 
-`apply()` is idempotent; `python -m bot.rasa_server` applies it and then runs Rasa's CLI.
+`apply()` is idempotent; `python -m bot.rasa_ext.server` applies it and then runs Rasa's CLI.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from functools import lru_cache
 from typing import Any, Dict, Optional, Text, Type
 
 _applied = False
+_originals: Dict[Text, Any] = {}
 
 
 @lru_cache(maxsize=8)
@@ -47,6 +50,18 @@ def _cached_validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
     raise error
 
 
+def rasa_originals() -> Dict[Text, Any]:
+    """Rasa's own functions this module replaces, as they were before `apply()` (the contract
+    tests check them, whether or not the patch was applied in the same process)."""
+    if _originals:
+        return dict(_originals)
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core import events
+
+    return {"RemoteAction._validate_action_result": RemoteAction._validate_action_result,
+            "Event.resolve_by_type": events.Event.resolve_by_type}
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -54,9 +69,10 @@ def apply() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core import events
 
+    _originals.update(rasa_originals())
     RemoteAction._validate_action_result = _cached_validate_action_result
 
-    original = events.Event.resolve_by_type
+    original = _originals["Event.resolve_by_type"]
     by_name: Dict[Text, Type[events.Event]] = {}
 
     def resolve_by_type(type_name: Text, default: Optional[Type[events.Event]] = None) -> Optional[Type[events.Event]]:

@@ -1,16 +1,20 @@
 """When the action server can't answer (down, too slow, answering garbage), Rasa 3.6 logs an error
-and the customer gets no reply at all. Applied at start-up (bot/rasa_server.py), a failed custom
+and the customer gets no reply at all. Applied at start-up (bot/rasa_ext/server.py), a failed custom
 action says `utter_action_failed` instead: in the customer's language, with a button to a person.
 
 Form rejections (ActionExecutionRejection) are Rasa's normal flow and pass through. Rasa waits
 5 minutes for an action; here at most ACTION_TIMEOUT_S (default 20 s): the shop backend behind the
 actions gives up after SHOP_TIMEOUT_S (3 s) anyway.
+
+Patched internals (checked by tests/rasa_ext/test_contracts.py): `RemoteAction.run`, and the
+module global `rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT` it reads at call time (Rasa
+takes no timeout for actions from endpoints.yml).
 """
 from __future__ import annotations
 
 import logging
 import os
-from typing import Any, List
+from typing import Any, Dict, List
 
 logger = logging.getLogger(__name__)
 FALLBACK_RESPONSE = "utter_action_failed"
@@ -21,6 +25,17 @@ OPTIONAL_ACTIONS = {"action_more_faq_answers"}
 PLAIN_ANSWER = {"action_greet": "utter_greet", "action_payment_problem": "utter_payment_problem",
                 "action_leave_order_form": "utter_form_stopped"}
 _applied = False
+_originals: Dict[str, Any] = {}
+
+
+def rasa_originals() -> Dict[str, Any]:
+    """Rasa's own `RemoteAction.run` and action timeout, as they were before `apply()`."""
+    if _originals:
+        return dict(_originals)
+    from rasa.core.actions import action as rasa_action
+
+    return {"RemoteAction.run": rasa_action.RemoteAction.run,
+            "DEFAULT_REQUEST_TIMEOUT": rasa_action.DEFAULT_REQUEST_TIMEOUT}
 
 
 def apply() -> None:
@@ -30,8 +45,9 @@ def apply() -> None:
     from rasa.core.actions import action as rasa_action
     from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction, create_bot_utterance
 
+    _originals.update(rasa_originals())
     rasa_action.DEFAULT_REQUEST_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT_S", "20"))
-    original_run = RemoteAction.run
+    original_run = _originals["RemoteAction.run"]
 
     async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
         try:

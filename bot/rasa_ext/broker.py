@@ -1,0 +1,28 @@
+"""A turn's events, confirmed by the event broker before the turn's reply goes out (used by our
+tracker store and the handoff relay broker)."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Text
+
+
+async def publish_and_wait(broker: Any, bodies: List[Dict[Text, Any]]) -> None:
+    """Publish a turn's events before its reply goes out. Rasa's pika broker publishes in
+    background tasks, which under load lag seconds behind the turns (measured: a replica killed
+    under load took 4 s of events with it). Here the turn waits for RabbitMQ's confirmation.
+    A broker may offer `async publish_confirmed(event)`; Rasa's PikaEventBroker is awaited
+    through its own `_publish`; any other broker gets Rasa's usual `publish`."""
+    from rasa.core.brokers.pika import PikaEventBroker
+
+    confirmed = getattr(broker, "publish_confirmed", None)
+    if confirmed is None and isinstance(broker, PikaEventBroker):
+        if broker._exchange is None:  # not connected (yet): the broker's own backlog, sent on connect
+            broker._unpublished_events.extend(bodies)
+            return
+        confirmed = broker._publish
+    if confirmed is None:
+        for body in bodies:
+            broker.publish(body)
+        return
+    # one channel: frames leave in this order, so RabbitMQ gets the events in order
+    await asyncio.gather(*(confirmed(body) for body in bodies))
