@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Tuple
 
@@ -53,6 +54,7 @@ REPLY_TIMES = """SELECT channel, language, {concat} FROM insights_conversations 
     WHERE c.started_at >= :start AND c.started_at < :end{filters} AND CAST(c.response_ms AS TEXT) <> '[]'
     GROUP BY channel, language"""
 CONCAT = {"postgresql": "string_agg(CAST(response_ms AS TEXT), ',')", "sqlite": "group_concat(response_ms, ',')"}
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="insights-figures")
 
 
 @dataclass
@@ -77,20 +79,12 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
         if getattr(win, name) is not None:
             filters += f" AND c.{name} = :{name}"
             bounds[name] = getattr(win, name)
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Its compiler (JIT) would spend seconds on these queries' many small subplans, which
-            # run in milliseconds.
-            conn.exec_driver_sql("SET LOCAL jit = off")
-        counted = conn.execute(text(OUTCOMES.format(filters=filters)).bindparams(bindparam("fallbacks", expanding=True)),
-                               bounds).all()
-        if sum(row[7] for row in counted) > reading.MAX_CONVERSATIONS:
-            raise reading.BadRange(f"the range holds more than {reading.MAX_CONVERSATIONS:,} conversations: ask for a shorter one")
-        with_a_case = conn.execute(text(WITH_A_CASE.format(filters="")), bounds).all()
-        times = reply_times(conn.execute(text(REPLY_TIMES.format(concat=CONCAT[conn.dialect.name], filters=filters)),
-                                         bounds).all())
-    cases, in_window, replies = reading.cases_near(engine, win, CASE_COLUMNS)
-    surveys = _surveys(engine, win)
+    # Five independent reads, each on its own connection: the database works on them side by side.
+    reads = [_POOL.submit(_outcomes_and_replies, engine, filters, bounds), _POOL.submit(_query, engine, WITH_A_CASE.format(filters=""), bounds),
+             _POOL.submit(reading.cases_near, engine, win, CASE_COLUMNS), _POOL.submit(_surveys, engine, win)]
+    (counted, times), with_a_case, (cases, in_window, replies), surveys = [r.result() for r in reads]
+    if sum(row[7] for row in counted) > reading.MAX_CONVERSATIONS:
+        raise reading.BadRange(f"the range holds more than {reading.MAX_CONVERSATIONS:,} conversations: ask for a shorter one")
     for case in in_window:  # once, not once per group
         case["first_response_s"] = max(0.0, replies[case["id"]] - case["created_at"]) if case["id"] in replies else None
         case["resolution_s"] = metrics.resolution_s(case)
@@ -146,6 +140,21 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
                               "fcr_rate": metrics._rate(g.first_contact_resolved, g.conversations) if topic != "(none)" else None}
                       for topic, g in sorted(topics.items(), key=lambda item: (-item[1].conversations, first_seen[item[0]]))},
     }
+
+
+def _query(engine, query: str, bounds: Dict[str, Any], expanding: Tuple[str, ...] = ()) -> list:
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Its compiler (JIT) would spend seconds on these queries' many small subplans, which
+            # run in milliseconds.
+            conn.exec_driver_sql("SET LOCAL jit = off")
+        statement = text(query.format(concat=CONCAT[conn.dialect.name]))
+        return conn.execute(statement.bindparams(*(bindparam(n, expanding=True) for n in expanding)), bounds).all()
+
+
+def _outcomes_and_replies(engine, filters: str, bounds: Dict[str, Any]) -> tuple:
+    return (_query(engine, OUTCOMES.format(filters=filters), bounds, ("fallbacks",)),
+            reply_times(_query(engine, REPLY_TIMES.format(concat="{concat}", filters=filters), bounds)))
 
 
 def _core(group: Group, cases: List[Dict[str, Any]], replies: Dict[int, float], surveys: List[Dict[str, Any]]) -> Dict[str, Any]:
