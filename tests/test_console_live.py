@@ -1,6 +1,6 @@
 """The console and the customer's widget together, on the real bot (`python -m bot run`), in
 Spanish and in English: a customer waiting for a person asks an FAQ; the agent sees the bot's own
-answer as a suggestion, inserts it with one click and sends it; the customer's widget shows the
+answer as a suggestion, inserts it with one click and sends it (an order's tracking link too); the customer's widget shows the
 agent's name on the message and in the header, and the time on every message; a status the agent
 sets ("waiting for you") reaches the customer in their language. The transcript
 never shows a payload ("/greet"). axe-core finds no serious or critical problem on the shop page.
@@ -144,6 +144,9 @@ def test_the_bots_answer_is_suggested_inserted_and_sent_with_the_agents_name(liv
 
     customer = new_page()
     open_chat(customer, language)
+    if language == "es":  # an order the bot looked up: its facts are one click away in the console
+        customer_says(customer, "¿dónde está mi pedido 100234?", lambda t: matches(t, "utter_ask_contact", "es"), "asks for the email")
+        customer_says(customer, "ana.garcia@example.com", lambda t: "100234" in t and "SEUR" in t, "the order's status")
     customer_says(customer, {"es": "quiero hablar con una persona", "en": "I want to talk to a person"}[language],
                   lambda t: matches(t, "utter_handoff_queued", language), "queued for a person")
     customer_says(customer, question)  # the bot stays quiet: it reaches the agent
@@ -158,6 +161,13 @@ def test_the_bots_answer_is_suggested_inserted_and_sent_with_the_agents_name(liv
     agent.click("#claim")
     agent.wait_for_selector("#case[data-mine='true']")
     wait_until(customer, "the agent joined", lambda: any(matches(t, "utter_agent_joined", language, agent_name=name) for t in bot_texts(customer)))
+    if language == "es":
+        fact = agent.locator("#ctx-lookups .insert-fact").first
+        link = fact.get_attribute("data-insert")
+        assert link.startswith("http")
+        fact.click()
+        assert agent.input_value("#reply-text") == link
+        agent.fill("#reply-text", "")
     suggestion = agent.locator("#suggestions .suggestion[data-source='bot']")
     expect(suggestion).to_contain_text(console["suggestion_bot"])
     screenshot(agent, f"{language}_suggestion")

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Dict, Optional
 
 from bot.shop.backend import BackendUnavailable, ShopBackend
+from bot.shop.formatting import tracking_url
 from bot.shop.model import Customer, Order
 from bot.shop.returns import order_eligibility, refund_expectation
 
@@ -54,6 +55,8 @@ def order_lookup(order: Order, policy, today: date, verified: bool) -> Dict[str,
     eligibility = [asdict(line) for line in order_eligibility(policy, order, today)] if order.status == "delivered" else []
     return _jsonable({
         "id": order.id, "status": order.status, "carrier": order.carrier, "tracking_number": order.tracking_number,
+        # the carrier's page for it (shop/carriers.yml): the agent can put it in a reply with one click
+        "tracking_url": tracking_url(order.carrier, order.tracking_number) or None,
         "placed_on": order.placed_on, "shipped_on": order.shipped_on, "estimated_delivery": order.estimated_delivery,
         "delivered_on": order.delivered_on, "late": late, "verified": verified, "total_eur": order.total_eur,
         "ship_to_country": order.ship_to_country, "shipping_address": order.shipping_address,
