@@ -8,15 +8,14 @@ default, PostgreSQL the production store: same tables, same code.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from sqlalchemy import (
     JSON, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
-    create_engine, event, inspect, text,
+    inspect, text,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
-from bot.settings import PROJECT_ROOT
+from bot import sql_engine
 
 DEFAULT_URL = "sqlite:///var/handoff.db"
 TIMEOUT_S = 5
@@ -196,21 +195,7 @@ def database_url(env=os.environ) -> str:
 def make_engine(url: str) -> Engine:
     """An engine for `url` with the tables created. SQLite runs in WAL mode: the action server,
     the Rasa server and the web app all write to it."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        engine = create_engine(url, future=True, pool_pre_ping=True, pool_timeout=TIMEOUT_S,
-                               connect_args={"connect_timeout": TIMEOUT_S})
-    else:
-        if parsed.database and parsed.database != ":memory:":
-            path = Path(parsed.database)
-            (path if path.is_absolute() else PROJECT_ROOT / path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": TIMEOUT_S})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):
-            dbapi_connection.execute("PRAGMA journal_mode = WAL")
-            dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
+    engine = sql_engine.make_engine(url, TIMEOUT_S, wal=True, create_folder=True)
     metadata.create_all(engine)
     add_missing_columns(engine)
     return engine

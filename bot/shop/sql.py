@@ -8,7 +8,6 @@ Values only ever travel as bound parameters.
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from dataclasses import asdict, fields
 from datetime import date
@@ -17,11 +16,12 @@ from typing import Callable, List, Optional, Sequence, TypeVar
 
 from sqlalchemy import (
     JSON, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Table, Text,
-    TypeDecorator, cast, create_engine, event, func, insert, select, update,
+    TypeDecorator, cast, func, insert, select, update,
 )
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from bot import sql_engine
 from bot.shop import model
 from bot.shop.backend import BackendUnavailable, OrderNotChangeable
 from bot.shop.identifiers import phone_key
@@ -125,33 +125,9 @@ incidents = Table(
 )
 
 def make_engine(url: str, timeout_s: float = 3.0) -> Engine:
-    """An engine whose waits are bounded, so a worker thread left behind by a timed-out call ends soon."""
-    backend = make_url(url).get_backend_name()
-    if backend == "sqlite":
-        # Worker threads share the pooled connections; `timeout` bounds the wait for a writer's lock.
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": timeout_s})
-
-        @event.listens_for(engine, "connect")
-        def _foreign_keys(dbapi_connection, _record):  # enforce them as PostgreSQL does
-            dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
-        return engine
-    if backend != "postgresql":
-        return create_engine(url, future=True, pool_pre_ping=True, pool_timeout=timeout_s)
-    engine = create_engine(
-        url, future=True, pool_pre_ping=True, pool_timeout=timeout_s,
-        connect_args={"connect_timeout": max(2, math.ceil(timeout_s))},  # libpq's minimum is 2 s
-    )
-
-    @event.listens_for(engine, "connect")
-    def _statement_timeout(dbapi_connection, _record):
-        # The server cancels a query the caller has stopped waiting for. Committed, or the
-        # pool's first rollback would undo the SET.
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = %s", (max(1, int(timeout_s * 1000)),))
-        dbapi_connection.commit()
-
-    return engine
+    """An engine whose waits are bounded, so a worker thread left behind by a timed-out call ends
+    soon: on PostgreSQL the server cancels a query nobody waits for any more."""
+    return sql_engine.make_engine(url, timeout_s, statement_timeout=True)
 
 
 def _key(value) -> Optional[str]:
