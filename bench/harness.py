@@ -107,10 +107,12 @@ def encoder_latencies(texts: List[str]) -> Dict[str, float]:
 
 
 def newest_model() -> str:
-    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
+    from bot.editor.in_service import model_in_service
+
+    model = model_in_service(PROJECT_ROOT / "models")
+    if model is None:
         raise SystemExit("no trained model in models/: run `make train`")
-    return str(models[-1])
+    return str(model)
 
 
 def measure(label: str, model: str, workers: int, scale: float = 1.0, profile: bool = True) -> Dict[str, float]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.editor.compare import MAX_MACRO_F1_DROP, compare
-from bot.editor.gate import in_service
+from bot.editor.in_service import model_in_service as in_service
 from bot.editor.model_eval import eval_file, load
 from tests.test_editor_validate import copy_project
 

@@ -1,7 +1,7 @@
 """The evaluation's arithmetic, on hand-made parse results."""
 import pytest
 
-from bot.evaluation import macro_f1, predicted_labels, score
+from bot.editor.metrics import macro_f1, predicted_labels, score
 
 
 def parse(intent, faq=None, language=None, selector_key="faq"):
@@ -54,7 +54,7 @@ def test_wrong_answers_count_as_confident_only_at_or_above_the_threshold():
 
 
 def test_calibration_error_is_zero_when_confidence_matches_accuracy():
-    from bot.evaluation import calibration_error
+    from bot.editor.metrics import calibration_error
 
     assert calibration_error([0.75] * 4, [True, True, True, False]) == pytest.approx(0.0)
     assert calibration_error([1.0, 1.0], [False, False]) == pytest.approx(1.0)

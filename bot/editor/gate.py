@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from bot.editor import compare, model_eval, validate
+from bot.editor.in_service import model_in_service
 from bot.editor.report import write_html
 
 CODE_ROOT = Path(__file__).resolve().parents[2]
@@ -40,12 +41,6 @@ def _env() -> dict:
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CODE_ROOT), env.get("PYTHONPATH")]))
     return env
-
-
-def in_service(models_dir: Path) -> Optional[Path]:
-    """The model Rasa serves: the newest models/*.tar.gz (rasa.model.get_latest_model)."""
-    models = list(models_dir.glob("*.tar.gz"))
-    return max(models, key=os.path.getmtime) if models else None
 
 
 def run_validation(root: Path, rasa_validate: bool = True) -> bool:
@@ -129,7 +124,7 @@ def main(root: Path, models_dir: Optional[Path] = None, candidates: Optional[Pat
     model_eval.save(new, new_eval_file)
 
     print("4/4 Comparing with the model in service …", flush=True)
-    current = in_service(models_dir)
+    current = model_in_service(models_dir)
     old = None
     if current is not None:
         old_eval_file = model_eval.eval_file(current)
@@ -166,7 +161,7 @@ def status(models_dir: Path) -> int:
     """After `make train` found nothing to do: what the last training decided."""
     last = models_dir / LAST_TRAIN
     if not last.exists():
-        current = in_service(models_dir)
+        current = model_in_service(models_dir)
         print(f"Model in service: {current.name if current else 'none'}")
         return 0
     outcome = json.loads(last.read_text("utf-8"))

@@ -1,9 +1,10 @@
 """One model's figures on the project's test split and test stories, per language and per intent.
 
 The intent figures are Rasa's own (`rasa.nlu.test.run_evaluation`, what `rasa test nlu` runs),
-so they match `rasa test nlu --nlu tests/nlu/<language>.yml`: macro-F1 is its "macro avg"
-f1-score, over every label the model was tested on or predicted (a message that fell back counts
-as `nlu_fallback`). FAQ answers and language identification come from bot/evaluation.py's score.
+so they match `rasa test nlu --nlu tests/nlu/<language>.yml`, except macro-F1, which is
+bot/editor/metrics.py's (scikit-learn's, over the gold labels: the figure `make eval` and the
+README report), computed from Rasa's predictions. FAQ answers and language identification come
+from metrics.py's score.
 The test stories are run with `rasa test core`, as tests/test_rasa_stories.py does.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Dict, List
 
 import yaml
 
+from bot.editor.metrics import macro_f1, score
 from bot.languages import supported_languages
 
 
@@ -60,7 +62,6 @@ async def _evaluate_nlu(model: Path, root: Path) -> Dict[str, dict]:
         from rasa.nlu.test import run_evaluation
         from rasa.utils.log_utils import configure_structlog
 
-        from bot.evaluation import score
         import matplotlib  # the report's pictures: imported here so that it warns nowhere
 
         matplotlib.use("Agg")
@@ -103,7 +104,7 @@ async def _evaluate_nlu(model: Path, root: Path) -> Dict[str, dict]:
         results[language] = {
             "examples": len(predictions),
             "intent_accuracy": intents["accuracy"],
-            "intent_macro_f1": report["macro avg"]["f1-score"],
+            "intent_macro_f1": intent_macro_f1(predictions),
             "intent_weighted_f1": intents["f1_score"],
             "faq_selection_accuracy": ours["faq_selection_accuracy"],
             "language_id_accuracy": ours["language_id_accuracy"],
@@ -144,8 +145,18 @@ def save(evaluation: dict, path: Path) -> None:
     path.write_text(json.dumps(evaluation, indent=1, ensure_ascii=False), "utf-8")
 
 
+def intent_macro_f1(predictions: List[dict]) -> float:
+    return macro_f1([p["intent"] for p in predictions], [p["predicted"] for p in predictions])
+
+
 def load(path: Path) -> dict:
-    return json.loads(path.read_text("utf-8"))
+    """A stored evaluation, its macro-F1 recomputed from its predictions: one kept by an older
+    version (Rasa's "macro avg", over predicted labels too) compares with a new one like for like."""
+    evaluation = json.loads(path.read_text("utf-8"))
+    for figures in (evaluation.get("languages") or {}).values():
+        if figures.get("predictions"):
+            figures["intent_macro_f1"] = intent_macro_f1(figures["predictions"])
+    return evaluation
 
 
 def eval_file(model: Path) -> Path:
