@@ -54,28 +54,16 @@ def default_url(env=os.environ) -> str:
 
 def read_events(url: str, since: Optional[float] = None, until: Optional[float] = None,
                 limit: Optional[int] = None) -> Dict[str, List[dict]]:
-    """sender id -> its events in order, from Rasa's SQLTrackerStore table `events`; only those
-    stamped within [since, until) when given (insights read a date range, not every event), and
-    at most `limit` of them."""
-    import sqlalchemy as sa
+    """sender id -> its events in order, from Rasa's tracker store (bot/tracker_events.py); only
+    those stamped within [since, until) when given (insights read a date range, not every event),
+    and at most `limit` of them."""
+    from bot.tracker_events import TrackerEvents
 
-    bounds = {name: value for name, value in (("since", since), ("until", until), ("limit", limit)) if value is not None}
-    where = " AND ".join({"since": "timestamp >= :since", "until": "timestamp < :until"}[name] for name in bounds if name != "limit")
-    query = ("SELECT sender_id, data FROM events" + (f" WHERE {where}" if where else "") + " ORDER BY id"
-             + (" LIMIT :limit" if limit is not None else ""))
-    engine = sa.create_engine(url)
+    events = TrackerEvents(url)
     try:
-        with engine.connect() as connection:
-            rows = connection.execute(sa.text(query), bounds).fetchall()
+        return events.in_range(since, until, limit)
     finally:
-        engine.dispose()
-    conversations: Dict[str, List[dict]] = defaultdict(list)
-    for sender_id, data in rows:
-        try:
-            conversations[sender_id].append(json.loads(data))
-        except (TypeError, ValueError):
-            continue
-    return conversations
+        events.close()
 
 
 @dataclass

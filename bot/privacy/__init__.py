@@ -5,7 +5,7 @@
 | config.py | shop/privacy.yml: retention days, transcript masking, the notice's link |
 | subject.py | who a request is about: an email, phone, customer id or conversation id, checked and bounded |
 | places.py | where the project keeps customer data (tracker store, handoff store, review files, broker) |
-| tracker_events.py | Rasa's `events` table: find, read and delete conversations |
+| ../tracker_events.py | Rasa's `events` table: find, read and delete conversations (shared with `make review` and the insights) |
 | case_records.py | the handoff store's cases: find, read, anonymise |
 | finding.py | all of a person's conversations and cases |
 | review_files.py | the editors' review outputs (reports/review.yml, review.json) |

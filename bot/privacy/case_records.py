@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.handoff import db
 from bot.handoff.store import OPEN
-from bot.privacy.tracker_events import secure_delete
+from bot.tracker_events import secure_delete
 
 ERASED_PREFIX = "erased:"
 

@@ -19,7 +19,7 @@ from bot.insights import rollups
 from bot.privacy import audit, case_records, erase_event, finding, review_files
 from bot.privacy.places import Places
 from bot.privacy.subject import Subject
-from bot.privacy.tracker_events import TrackerEvents
+from bot.tracker_events import TrackerEvents
 
 logger = logging.getLogger(__name__)
 

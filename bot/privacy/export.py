@@ -16,7 +16,7 @@ from bot.privacy.erase import locate
 from bot.privacy.finding import Found
 from bot.privacy.places import Places
 from bot.privacy.subject import Subject
-from bot.privacy.tracker_events import TrackerEvents
+from bot.tracker_events import TrackerEvents
 
 # Bookkeeping that says nothing about the person (a signature over their verified id).
 HIDDEN_SLOTS = {"identity_proof", "requested_slot"}

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from bot.privacy import case_records
 from bot.privacy.subject import Subject, phone_tail
-from bot.privacy.tracker_events import TrackerEvents
+from bot.tracker_events import TrackerEvents
 from bot.shop.identifiers import PHONE
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from bot.insights import rollups
 from bot.privacy import audit, case_records, review_files
 from bot.privacy.config import DAY_S, PrivacyConfig
 from bot.privacy.places import Places
-from bot.privacy.tracker_events import TrackerEvents
+from bot.tracker_events import TrackerEvents
 
 logger = logging.getLogger(__name__)
 

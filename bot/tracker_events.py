@@ -1,12 +1,14 @@
-"""Rasa's tracker store as tables: its SQL store keeps every event of every conversation as one
-row of `events` (sender_id, type_name, timestamp, data as JSON), SQLite or PostgreSQL alike. Our
-production store adds `aurora_event_outbox` (one row per conversation: the last event published).
-Finding, reading and deleting conversations works on those rows directly, with no Rasa server."""
+"""The one reader of Rasa's tracker store tables: its SQL store keeps every event of every
+conversation as one row of `events` (sender_id, type_name, timestamp, data as JSON), SQLite or
+PostgreSQL alike. Our production store adds `aurora_event_outbox` (one row per conversation: the
+last event published). Reading a date range (`make review`, the insights), finding and deleting
+conversations (privacy) work on those rows directly, with no Rasa server."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Iterator, List, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -39,6 +41,25 @@ class TrackerEvents:
         if self.url.startswith("sqlite:///") and not Path(self.url[len("sqlite:///"):]).exists():
             return False
         return sa.inspect(self.engine).has_table(EVENTS)
+
+    def in_range(self, since: Optional[float] = None, until: Optional[float] = None,
+                 limit: Optional[int] = None) -> Dict[str, List[Dict]]:
+        """sender id -> its events in order; only those stamped within [since, until) when given,
+        and at most `limit` of them. Raises SQLAlchemyError when there is no events table."""
+        bounds = {name: value for name, value in (("since", since), ("until", until), ("limit", limit)) if value is not None}
+        where = " AND ".join({"since": "timestamp >= :since", "until": "timestamp < :until"}[name]
+                             for name in bounds if name != "limit")
+        query = (f"SELECT sender_id, data FROM {EVENTS}" + (f" WHERE {where}" if where else "") + " ORDER BY id"
+                 + (" LIMIT :limit" if limit is not None else ""))
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.text(query), bounds).fetchall()
+        conversations: Dict[str, List[Dict]] = defaultdict(list)
+        for sender_id, data in rows:
+            try:
+                conversations[sender_id].append(json.loads(data))
+            except (TypeError, ValueError):
+                continue
+        return conversations
 
     def conversation_ids(self) -> List[str]:
         if not self.exists():
