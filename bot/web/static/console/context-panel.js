@@ -85,7 +85,7 @@ function customerDetails(customer, c) {
   } else if (open !== undefined) {
     pairs.push([keyLabel('open_incidents'), open, 'open_incidents']);
   }
-  for (const k of Object.keys(customer)) if (!handled.has(k)) pairs.push([keyLabel(k), customer[k], k]);
+  for (const k of Object.keys(customer)) if (!handled.has(k)) pairs.push([keyLabel(k === 'id' ? 'customer_id' : k), customer[k], k]);
   const box = el('div', kvList(pairs));
   if (orders && orders.length) {
     box.appendChild(el('details.raw', el('summary', t('recent_orders', { count: orders.length })),
