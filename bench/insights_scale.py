@@ -197,21 +197,29 @@ def web_app(handoff_url: str, tracker_url: str, workdir: Path) -> Iterator[Tuple
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"the web app didn't start: {(workdir / 'web.log').read_text()[-2000:]}")
                 time.sleep(0.2)
-        yield base, token
+        yield base, token, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def measure_api(base: str, token: str, spans: List[Tuple[str, str]]) -> Tuple[Dict[str, float], dict]:
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_api(base: str, token: str, spans: List[Tuple[str, str]], pid: int) -> Tuple[Dict[str, float], dict]:
+    """Wall time per request, and the web app's own CPU time per request (what the machine's
+    other work doesn't change)."""
     for first, last in spans[:3]:  # warm up: connections, imports, the planner's caches
         _request(f"{base}/api/insights?from={first}&to={last}", token=token)
-    timings, figures = [], {}
+    timings, figures, cpu_before = [], {}, _cpu_seconds(pid)
     for first, last in spans:
         began = time.perf_counter()
         figures = _request(f"{base}/api/insights?from={first}&to={last}", token=token)
         timings.append((time.perf_counter() - began) * 1000)
-    return {"api_requests": len(timings), "api_p50_ms": round(metrics.percentile(timings, 0.5), 1),
+    return {"api_requests": len(timings), "api_web_cpu_ms_per_request": round(1000 * (_cpu_seconds(pid) - cpu_before) / len(timings), 1),
+            "api_p50_ms": round(metrics.percentile(timings, 0.5), 1),
             "api_p95_ms": round(metrics.percentile(timings, 0.95), 1), "api_max_ms": round(max(timings), 1),
             "api_conversations_per_range": figures.get("conversations")}, figures
 
@@ -259,8 +267,9 @@ def run(events: int, days: int, range_days: int, requests: int, handoff_url: str
         timed, from_rollups = measure_in_process(handoff, tracker_url, spans, rollup=True)
         figures.update(timed)
         if http:
-            with web_app(handoff_url, tracker_url, workdir) as (base, token):
-                timed, over_http = measure_api(base, token, spans)
+            figures["loadavg_before_api"] = round(os.getloadavg()[0], 2)
+            with web_app(handoff_url, tracker_url, workdir) as (base, token, pid):
+                timed, over_http = measure_api(base, token, spans, pid)
             figures.update(timed)
             log(f"API: 90-day range p50 {figures['api_p50_ms']} ms, p95 {figures['api_p95_ms']} ms")
         if compare:  # the tracker read: as every request cost before the rollups; and the same figures
