@@ -17,6 +17,7 @@ from bot.handoff import hours
 from bot.handoff.csat import score_in
 from bot.handoff.intake import open_or_find_case
 from bot.handoff.store import default_store
+from bot.languages import default_language
 from bot.shop import formatting
 from bot.shop.factory import shop_backend, shop_policy
 from bot.shop.identifiers import contact_in
@@ -41,7 +42,7 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        language = tracker.get_slot("language") or "es"
+        language = tracker.get_slot("language") or default_language()
         try:
             intake = await open_or_find_case(
                 store=default_store(), backend=shop_backend(), policy=shop_policy(), config=support_config(),

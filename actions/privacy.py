@@ -22,6 +22,7 @@ from actions.trust import verified_customer_id, whatsapp_number
 from bot.handoff import triage
 from bot.handoff.context import latest_channel
 from bot.handoff.store import default_store
+from bot.languages import default_language
 from bot.privacy import config
 from bot.shop.backend import BackendUnavailable
 from bot.shop.factory import shop_backend
@@ -74,7 +75,7 @@ async def open_erasure_request(dispatcher: CollectingDispatcher, tracker: Tracke
                                phone: Optional[str]) -> None:
     customer = await _customer(customer_id, phone)
     events = list(tracker.events or [])
-    language = tracker.get_slot("language") or "es"
+    language = tracker.get_slot("language") or default_language()
     channel = latest_channel(events)
     who = {"name": customer.name, "tier": customer.tier} if customer else None
     store = default_store()

@@ -27,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import locales
 from connectors.limits import MAX_MESSAGE_LENGTH, card_warning, without_card_numbers
 from bot.responses import domain_response_text as domain_text
 
@@ -61,9 +62,6 @@ BAD_TOKEN_CODE = 190
 WINDOW_CLOSED: List[Dict[str, Any]] = []
 MAX_WINDOW_CLOSED = 1000
 
-# Languages by the country code of the customer's number, for what the channel says itself.
-LANGUAGE_BY_COUNTRY_CODE = {"351": "pt", "55": "pt", "34": "es", "52": "es", "54": "es", "56": "es", "57": "es"}
-FALLBACK_LANGUAGE = "en"
 # The label of the button that opens a list: channel chrome, not a bot sentence.
 
 # Forwarded to Rasa as an `inform` with the file in the metadata (a photo of a damaged item).
@@ -131,11 +129,8 @@ def signature_is_valid(body: bytes, header: Optional[str], app_secret: str) -> b
 
 
 def language_of_phone(wa_id: str) -> str:
-    digits = "".join(c for c in str(wa_id or "") if c.isdigit())
-    for code in sorted(LANGUAGE_BY_COUNTRY_CODE, key=len, reverse=True):
-        if digits.startswith(code):
-            return LANGUAGE_BY_COUNTRY_CODE[code]
-    return FALLBACK_LANGUAGE
+    """The language for what the channel says itself: the number's country (bot/locales.py)."""
+    return locales.language_of_phone(wa_id)
 
 
 def masked(wa_id: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot import languages
 from bot.shop.identifiers import EMAIL, ORDER_NUMBER, PHONE
 
 LOW_CONFIDENCE = 0.5  # config.yml's trust_model_above: below it the model is unsure
@@ -156,7 +157,8 @@ class Review:
     conversations: int
 
 
-def review(conversations: Dict[str, List[dict]], default_language: str = "es") -> Review:
+def review(conversations: Dict[str, List[dict]], default_language: Optional[str] = None) -> Review:
+    default_language = default_language or languages.default_language()  # config.yml's
     every: List[Message] = []
     for sender_id, events in conversations.items():
         every += conversation_messages(sender_id, events, default_language)
@@ -217,7 +219,7 @@ def to_json(result: Review) -> dict:
     }
 
 
-def main(url: Optional[str] = None, out: Path = Path("reports/review.yml"), default_language: str = "es") -> int:
+def main(url: Optional[str] = None, out: Path = Path("reports/review.yml"), default_language: Optional[str] = None) -> int:
     url = url or default_url()
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
         print(f"No conversations yet: {url[len('sqlite:///'):]} doesn't exist (make run writes it).")

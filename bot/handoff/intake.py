@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional
 from bot.handoff import context, hours, lookups, triage
 from bot.handoff.accounts import Accounts
 from bot.handoff.store import WAITING, HandoffStore
+from bot.languages import default_language
 
 
 @dataclass
@@ -72,7 +73,7 @@ async def _open_case(store, backend, policy, config, conversation_id, events, sl
     angry = triage.sounds_angry(customer_texts, intents)
     urgent = triage.sounds_urgent(customer_texts)
     repeated = bool(customer and customer["open_incidents"]) or bool(earlier)
-    language = slots.get("language") or "es"
+    language = slots.get("language") or default_language()
     channel = context.latest_channel(events)
     in_hours = hours.is_open(config, now)
     order = found["lookups"].get("order")

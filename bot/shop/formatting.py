@@ -11,12 +11,13 @@ import yaml
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-LOCALES = {"es": "es_ES", "en": "en_GB", "pt": "pt_PT"}
+from bot import locales
+
 CARRIERS_FILE = Path(__file__).resolve().parents[2] / "shop" / "carriers.yml"
 
 
 def _locale(language: Optional[str]) -> str:
-    return LOCALES.get(language or "es", "es_ES")
+    return locales.locale_of(language)  # shop/languages.yml, else Babel's locale for the code
 
 
 def day(value: Optional[date], language: Optional[str]) -> str:
@@ -43,13 +44,10 @@ def tracking_url(carrier: Optional[str], tracking_number: Optional[str]) -> str:
     return template.format(tracking_number=tracking_number) if template and tracking_number else ""
 
 
-WEEKDAY_DAY_PATTERNS = {"es": "EEEE d 'de' MMMM", "en": "EEEE d MMMM", "pt": "EEEE, d 'de' MMMM"}
-
-
 def weekday_day(value: date, language: Optional[str]) -> str:
-    """"lunes, 24 de noviembre", "Monday 24 November", "segunda-feira, 24 de novembro"."""
-    pattern = WEEKDAY_DAY_PATTERNS.get(language or "es", WEEKDAY_DAY_PATTERNS["es"])
-    return format_date(value, format=pattern, locale=_locale(language))
+    """"lunes 24 de noviembre", "Monday 24 November", "segunda-feira, 24 de novembro": the shop's
+    pattern for the language (shop/languages.yml), else "EEEE d MMMM" in the language's locale."""
+    return format_date(value, format=locales.weekday_day_pattern(language), locale=_locale(language))
 
 
 def clock(value, language: Optional[str]) -> str:

@@ -54,6 +54,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 import aiohttp
 from yarl import URL
 
+from bot.locales import language_of_country
 from bot.shop.backend import BackendUnavailable, OrderNotChangeable, ShopBackend
 from bot.shop.identifiers import phone_key
 from bot.shop.model import Customer, Incident, Order, OrderLine, ReturnRecord
@@ -66,7 +67,6 @@ MAX_RETRIES_429 = 2
 MAX_RETRY_WAIT_S = 2.0
 NEW_CUSTOMER_DAYS = 30
 CHANGEABLE = ("pending_payment", "paid")  # nothing fulfilled yet
-LANGUAGE_BY_COUNTRY = {"ES": "es", "MX": "es", "AR": "es", "CO": "es", "CL": "es", "PE": "es", "PT": "pt", "BR": "pt"}
 PAYMENT_BY_GATEWAY = {"shopify_payments": "card", "stripe": "card", "cash_on_delivery_cod": "cash_on_delivery"}
 SHOPIFY_ID = re.compile(r"[0-9]{1,20}")
 EMAIL = re.compile(r"[^@\s\"'\\()]+@[^@\s\"'\\()]+\.[^@\s\"'\\()]+")  # nothing that could change a search query
@@ -313,7 +313,7 @@ def _customer(raw: Dict[str, Any]) -> Customer:
         email=raw.get("email") or "",
         phone=raw.get("phone") or "",
         country=country,
-        language=language or LANGUAGE_BY_COUNTRY.get(country, "en"),
+        language=language or language_of_country(country),  # CLDR + shop/languages.yml
         tier="vip" if "vip" in tags else "new" if new else "regular",
         customer_since=since,
     )

@@ -25,6 +25,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.languages import default_language, project_languages
 from bot.settings import PROJECT_ROOT
 from bot.shop import customer_token
 from bot.privacy import config as privacy_config
@@ -35,8 +36,8 @@ logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WIDGET_JS = PROJECT_ROOT / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 DEMO_SHOP = PROJECT_ROOT / "shop" / "demo_shop.json"
-LANGUAGES = ("es", "en", "pt")
-DEFAULT_LANGUAGE = "es"
+LANGUAGES = project_languages()  # data/nlu/<code>/ (bot/languages.py)
+DEFAULT_LANGUAGE = default_language()  # config.yml
 TOKEN_TTL_S = 3600
 # rasa-webchat keeps the conversation under this localStorage key (params.storage "local").
 WIDGET_SESSION_KEY = "chat_session"
