@@ -1,4 +1,4 @@
-"""The WhatsApp Cloud API channel (connectors/whatsapp.py).
+"""The WhatsApp Cloud API channel (connectors/whatsapp/).
 
 End to end: the real bot (Rasa + action server) with WHATSAPP_* pointing at a local fake of the
 Graph API (tests/fake_graph_api.py), fed signed deliveries shaped like Meta's webhook examples.
@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from connectors import whatsapp
+from connectors.whatsapp import graph_client
 from tests.agent_client import AgentClient, texts_by
 from tests.conftest import PROJECT_ROOT, BotClient, HttpResult, http, running_bot
 from tests.expected import DOMAIN, order_status_text, says
@@ -401,8 +402,8 @@ def test_the_bot_starts_without_whatsapp_configured_and_the_webhook_answers_503(
 
 @pytest.fixture
 def graph(monkeypatch):
-    monkeypatch.setattr(whatsapp, "RETRY_BASE_DELAY_S", 0.01)
-    monkeypatch.setattr(whatsapp, "WINDOW_CLOSED", [])
+    monkeypatch.setattr(graph_client, "RETRY_BASE_DELAY_S", 0.01)
+    monkeypatch.setattr(graph_client, "WINDOW_CLOSED", [])
     with FakeGraphApi(FAKE_PORT_IN_PROCESS) as fake:
         yield fake
 
@@ -436,6 +437,18 @@ def test_five_buttons_go_as_a_list_message(graph):
     assert all(len(r["title"]) <= 24 for r in rows)
 
 
+def test_a_0_to_10_score_goes_as_its_values_never_numbered(graph):
+    """11 buttons don't fit a list: numbered lines would read "10. 9", so a typed "9" would be
+    ambiguous. The NPS question's values go as they are."""
+    nps = DOMAIN["responses"]["utter_ask_nps"][0]
+    assert [b["title"] for b in nps["buttons"]] == [str(n) for n in range(11)]
+    asyncio.run(output_to(graph).send_response("34600000011", {"text": "¿Nos recomendarías?", "buttons": nps["buttons"]}))
+    [message] = graph.messages_to("34600000011")
+    assert message["type"] == "text"
+    assert message["text"]["body"] == "¿Nos recomendarías?\n\n0 · 1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10"
+    assert ". " not in message["text"]["body"].split("\n")[-1]
+
+
 def test_an_image_is_sent_by_link(graph):
     asyncio.run(output_to(graph).send_response("34600000004", {"image": "https://example.com/a.png"}))
     assert graph.messages_to("34600000004") == [outgoing("34600000004", "image", {"link": "https://example.com/a.png"})]
@@ -454,7 +467,7 @@ def test_a_closed_window_is_recorded_in_WINDOW_CLOSED(graph, caplog):
     graph.fail_next(131047)
     with caplog.at_level(logging.WARNING, logger="connectors.whatsapp"):
         asyncio.run(output_to(graph).send_text_message("34600000006", "hola"))
-    assert [(e["recipient"], e["message_type"]) for e in whatsapp.WINDOW_CLOSED] == [("34600000006", "text")]
+    assert [(e["recipient"], e["message_type"]) for e in graph_client.WINDOW_CLOSED] == [("34600000006", "text")]
     assert len(graph.posts_to("34600000006", delivered_only=False)) == 1
     [record] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert "+********006" in record.getMessage() and "34600000006" not in record.getMessage()
