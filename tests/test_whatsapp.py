@@ -349,6 +349,16 @@ def test_audio_gets_the_unsupported_content_reply_without_rasa(wa, country_code,
     assert someone.user_events() == []
 
 
+def test_the_unsupported_content_reply_follows_the_conversation_not_the_number(wa):
+    """A Portuguese speaker on a Spanish number: once the conversation is in Portuguese, what the
+    channel says itself is in Portuguese too (the language slot, through the model's responses)."""
+    someone = customer(wa, "34")
+    someone.says("cadê meu pedido?")
+    assert someone.replies(1) == [outgoing(someone.wa_id, "text", {"body": says("utter_ask_order_id", "pt")})]
+    someone.send("audio", {"mime_type": "audio/ogg; codecs=opus", "sha256": "abc", "id": "1234", "voice": True})
+    assert someone.replies(2)[-1] == outgoing(someone.wa_id, "text", {"body": says("utter_unsupported_content", "pt")})
+
+
 def test_the_whatsapp_number_proves_who_the_customer_is(wa):
     # João's number is the phone on order 100777: the order form doesn't ask for a contact.
     joao = Customer(wa, "5511987654321", "João Silva")

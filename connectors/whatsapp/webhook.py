@@ -14,7 +14,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.languages import project_languages
 from bot.responses import domain_response_text as domain_text
+from bot.responses import response_text
 from connectors.limits import MAX_MESSAGE_LENGTH, card_warning, without_card_numbers
 from connectors.whatsapp.inbound import (MAX_BODY_BYTES, Incoming, RecentIds, _dict, _list, _profile_names,
                                          incoming_from, language_of_phone, log_statuses, message_values,
@@ -138,18 +140,40 @@ class WhatsAppInput(InputChannel):
             message_id=incoming.message_id, metadata=incoming.metadata,
         ))
         if had_card:
-            agent = getattr(self._app.ctx, "agent", None) if self._app is not None else None
-            await output.send_text_message(incoming.wa_id, await card_warning(agent, incoming.wa_id,
+            await output.send_text_message(incoming.wa_id, await card_warning(self._agent(), incoming.wa_id,
                                                                               language_of_phone(incoming.wa_id)))
 
+    def _agent(self) -> Any:
+        return getattr(self._app.ctx, "agent", None) if self._app is not None else None
+
+    async def _conversation_language(self, wa_id: str) -> str:
+        """The conversation's `language` slot, as Rasa's tracker has it; before the bot knows it
+        (no conversation yet, or nothing decisive said), the language of the number's country."""
+        agent = self._agent()
+        language = None
+        if agent is not None and getattr(agent, "tracker_store", None) is not None:
+            try:
+                tracker = await agent.tracker_store.retrieve(wa_id)
+                language = tracker.get_slot("language") if tracker is not None else None
+            except Exception:  # no tracker to read: the number's country says it
+                language = None
+        return language if language in project_languages() else language_of_phone(wa_id)
+
+    def _response_text(self, name: str, language: str) -> Optional[str]:
+        """A response of the model Rasa serves (its domain), else of the project's domain.yml."""
+        domain = getattr(self._agent(), "domain", None)
+        responses = getattr(domain, "responses", None)
+        text = response_text({"responses": responses}, name, language) if responses else None
+        return text or domain_text(name, language)
+
     async def _reply_unsupported(self, incoming: Incoming, output: WhatsAppOutput) -> None:
-        """Audio, video, locations, stickers: answered here, in the language of the number's
-        country, with the editors' sentence from domain.yml (no intent for them in the model)."""
+        """Audio, video, locations, stickers: answered here, in the conversation's language, with
+        the editors' response (no intent for them in the model)."""
         await self._reply(incoming, output, "utter_unsupported_content")
 
     async def _reply(self, incoming: Incoming, output: WhatsAppOutput, response_name: str) -> None:
-        text = domain_text(response_name, language_of_phone(incoming.wa_id))
+        text = self._response_text(response_name, await self._conversation_language(incoming.wa_id))
         if not text:
-            logger.error("WhatsApp: domain.yml has no %s; nothing was answered.", response_name)
+            logger.error("WhatsApp: the domain has no %s; nothing was answered.", response_name)
             return
         await output.send_text_message(incoming.wa_id, text)
