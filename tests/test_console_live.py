@@ -205,6 +205,9 @@ def test_axe_finds_no_serious_problem_on_the_shop_page_with_the_chat_open(live_b
     page = new_page(bypass_csp=True)  # only so that the test can inject axe-core
     open_chat(page, "es")
     page.wait_for_selector(".rw-response")
+    page.wait_for_selector(".rw-message-date")  # the times are judged too
+    # the chat slides open: colours are judged once it has settled
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("async () => (await axe.run(document)).violations.map(v => ({id: v.id, impact: v.impact, "
                           "nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))")

@@ -106,7 +106,16 @@
     if (title && agent && title.textContent !== agent) showAgent(agent);
   }
 
+  // rasa-webchat's light grey times and header subtitle are hard to read (WCAG contrast): darker here.
+  function readableColours() {
+    var style = document.createElement("style");
+    style.textContent = ".rw-conversation-container span.rw-message-date{color:#5d6470 !important}" +
+      ".rw-conversation-container .rw-header > span{color:#fff !important;opacity:1 !important}";
+    (document.head || document.body).appendChild(style);
+  }
+
   function start() {
+    readableColours();
     window.WebChat.default({
       initPayload: "/greet",
       socketUrl: socketUrl,
