@@ -21,7 +21,7 @@ MODEL_MISSING := $(if $(wildcard models/*.tar.gz),,force-train)
 help:
 	@echo "make run    install if needed, train if needed, start the bot with the demo shop"
 	@echo "make test   install if needed, then every test"
-	@echo "make check  the inner loop, under 2 minutes: lint (ruff) and the tests that need no server, browser or training"
+	@echo "make check  the inner loop, under 2 minutes: lint (ruff), types (mypy on bot/ and actions/) and the tests that need no server, browser or training"
 	@echo "make train  validate the data, train, evaluate, and put the new model in service only if it is no worse"
 	@echo "make eval   accuracy per language and intent, beside Rasa's stock pipeline (writes reports/eval.html)"
 	@echo "make review what customers asked that the bot didn't understand (writes reports/review.yml)"
@@ -102,6 +102,7 @@ test: install browser nginx models/.trained
 
 check: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions connectors tests bench
+	$(VENV)/bin/mypy  # bot/ and actions/, configured in pyproject.toml
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not integration" -q
 
 eval: install

@@ -52,7 +52,7 @@ def language_of_country(country: Optional[str]) -> str:
         for language in get_official_languages(country.upper(), de_facto=True):
             if language in spoken:
                 return language
-    fallback = _shop_choices().get("other_countries")
+    fallback = str(_shop_choices().get("other_countries") or "")
     return fallback if fallback in spoken else default_language()
 
 
@@ -67,7 +67,7 @@ def country_of_phone(number: Optional[str]) -> Optional[str]:
         parsed = phonenumbers.parse("+" + digits, None)
     except phonenumbers.NumberParseException:
         return None
-    region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(parsed.country_code)
+    region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(parsed.country_code or 0)
     return None if region in (None, "ZZ", "001") else region
 
 

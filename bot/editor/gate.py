@@ -22,7 +22,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 from bot.editor import compare, model_eval, validate
 from bot.editor.in_service import model_in_service
@@ -73,8 +73,8 @@ def train_candidate(root: Path, candidates: Path) -> Path:
         [_rasa(), "train", "--out", str(candidates), "--fixed-model-name", name],
         cwd=root, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
     )
-    tail = []
-    for line in process.stdout:
+    tail: List[str] = []
+    for line in process.stdout or []:
         tail = (tail + [line])[-40:]
         step = re.search(r"Starting to train component '(\w+)'", line)
         if step:
@@ -137,6 +137,7 @@ def main(root: Path, models_dir: Optional[Path] = None, candidates: Optional[Pat
     decision = compare.compare(old, new)
     report = write_html(reports / "train.html", "make train: the new model against the one in service",
                         new, old, decision, in_service=current.name if current else None)
+    served: Optional[Path]
     if decision.promote:
         served = promote(candidate, new_eval_file, models_dir)
     else:

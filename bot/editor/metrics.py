@@ -73,7 +73,7 @@ def score(examples: Dict[str, List[Tuple[str, str]]], parses: Dict[str, List[dic
             language_hits += detected == language
             if intent != gold_intent or (gold.startswith("faq/") and faq != gold):
                 misclassified.append({"text": text, "expected": gold, "predicted": faq or intent})
-        per_intent = defaultdict(lambda: [0, 0])
+        per_intent: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
         for g, p in zip(gold_intents, predicted_intents):
             per_intent[g][1] += 1
             per_intent[g][0] += g == p
