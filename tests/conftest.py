@@ -99,6 +99,11 @@ def running_bot(workdir: Path, rasa_port: int, actions_port: int, **env_override
         SHOP_DATABASE_URL=f"sqlite:///{workdir / 'shop.db'}", SHOP_SEED_DEMO="1", SHOP_SIGNING_SECRET=SIGNING_SECRET,
         HANDOFF_DATABASE_URL=f"sqlite:///{workdir / 'handoff.db'}",
     )
+    # The NPS question is asked of a random share of conversations: never, unless a test says so,
+    # so that every other test's answers are certain.
+    no_surveys = workdir / "insights-no-surveys.yml"
+    no_surveys.write_text("nps:\n  sampling_rate: 0\n", "utf-8")
+    env["INSIGHTS_FILE"] = str(no_surveys)
     web_port = env_overrides.get("WEB_PORT") or str(_free_port())
     env.update(WEB_PORT=web_port, BOT_ALLOWED_ORIGINS=f"http://localhost:{web_port},http://127.0.0.1:{web_port}")
     env.update(env_overrides)
