@@ -4,7 +4,7 @@ the agent live, on every channel, from every Rasa replica.
 
 It also forwards every event to RabbitMQ when RABBITMQ_URL is set (amqp://user:pass@host:5672/,
 queue RABBITMQ_QUEUE, default `rasa_events`), using Rasa's own PikaEventBroker, so production keeps
-its event stream. `publish_confirmed` lets the production tracker store (bot/tracker_store.py)
+its event stream. `publish_confirmed` lets the production tracker store (bot/rasa_ext/tracker_store.py)
 wait for RabbitMQ's confirmation before a turn's reply goes out.
 
 Writes run in one background thread, in order: publishing never blocks the bot's event loop, and
@@ -51,7 +51,7 @@ class HandoffRelayBroker(EventBroker):
             self._rollups.add(event)
 
     async def publish_confirmed(self, event: Dict[Text, Any]) -> None:
-        from bot.tracker_store import publish_and_wait
+        from bot.rasa_ext.broker import publish_and_wait
 
         self._copy_to_case(event)
         folded = asyncio.wrap_future(self._rollups.add(event)) if self._rollups is not None else None  # queued in order
@@ -100,7 +100,7 @@ async def _rabbitmq_from_environment(event_loop) -> Optional[EventBroker]:
         return None
     from rasa.core.brokers.pika import PikaEventBroker
 
-    from bot.production import pika_broker
+    from bot.rasa_ext.endpoints import pika_broker
 
     config = pika_broker(url, os.environ.get("RABBITMQ_QUEUE", "rasa_events"))
     config.pop("type")

@@ -13,6 +13,7 @@ async def publish_and_wait(broker: Any, bodies: List[Dict[Text, Any]]) -> None:
     A broker may offer `async publish_confirmed(event)`; Rasa's PikaEventBroker is awaited
     through its own `_publish`; any other broker gets Rasa's usual `publish`."""
     from rasa.core.brokers.pika import PikaEventBroker
+    import rasa.shared.core.events  # noqa: F401  (PikaEventBroker._publish reads it without importing it)
 
     confirmed = getattr(broker, "publish_confirmed", None)
     if confirmed is None and isinstance(broker, PikaEventBroker):
