@@ -49,7 +49,7 @@ class Services:
         return {
             "TRACKER_STORE_URL": self.tracker_url, "LOCK_STORE_URL": self.redis_url,
             "LOCK_STORE_PREFIX": self.redis_prefix, "RABBITMQ_URL": self.rabbitmq_url,
-            "RABBITMQ_QUEUE": self.rabbitmq_queue, "SHOP_DATABASE_URL": self.shop_url, "SHOP_SEED_DEMO": "1",
+            "RABBITMQ_QUEUE": self.rabbitmq_queue, "RABBITMQ_EXCHANGE": f"{self.rabbitmq_queue}_exchange", "SHOP_DATABASE_URL": self.shop_url, "SHOP_SEED_DEMO": "1",
         }
 
 

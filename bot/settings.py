@@ -15,6 +15,7 @@
 | SANIC_WORKERS | 1 | Rasa server worker processes (Rasa accepts more than 1 only with LOCK_STORE_URL) |
 | RASA_MODEL | models | model file or folder the Rasa server loads (the newest in a folder) |
 | RABBITMQ_URL, RABBITMQ_QUEUE | (none), rasa_events | event broker: every event to this RabbitMQ queue |
+| RABBITMQ_EXCHANGE | rasa-exchange | the fanout exchange the events go through (every queue bound to it gets them all) |
 """
 from __future__ import annotations
 

@@ -102,6 +102,6 @@ async def _rabbitmq_from_environment(event_loop) -> Optional[EventBroker]:
 
     from bot.rasa_ext.endpoints import pika_broker
 
-    config = pika_broker(url, os.environ.get("RABBITMQ_QUEUE", "rasa_events"))
+    config = pika_broker(url, os.environ.get("RABBITMQ_QUEUE", "rasa_events"), os.environ.get("RABBITMQ_EXCHANGE", ""))
     config.pop("type")
     return await PikaEventBroker.from_endpoint_config(EndpointConfig(**config), event_loop or asyncio.get_event_loop())

@@ -53,8 +53,10 @@ def lock_store(url: str, prefix: str = "") -> Dict[str, Any]:
     return store
 
 
-def pika_broker(url: str, queue: str) -> Dict[str, Any]:
-    """amqp://user:password@host:5672/vhost → Rasa's pika event broker on one queue."""
+def pika_broker(url: str, queue: str, exchange: str = "") -> Dict[str, Any]:
+    """amqp://user:password@host:5672/vhost → Rasa's pika event broker on one queue. Rasa publishes
+    to a fanout exchange (`rasa-exchange` unless `exchange` names another): every queue bound to
+    it gets every event, so two bots that must not see each other's events need two exchanges."""
     parts = urlsplit(url)
     broker: Dict[str, Any] = {
         "type": "pika",
@@ -64,6 +66,8 @@ def pika_broker(url: str, queue: str) -> Dict[str, Any]:
         "password": unquote(parts.password or "guest"),
         "queues": [queue],
     }
+    if exchange:
+        broker["exchange_name"] = exchange
     if unquote(parts.path[1:]) not in ("", "/"):
         raise ValueError("RABBITMQ_URL: Rasa 3.6's pika broker only uses the default virtual host '/'")
     return broker
