@@ -171,3 +171,12 @@ def sender(request) -> str:
     """A conversation id of its own for each test."""
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.node.name)[:80]
     return f"{name}-{time.monotonic_ns()}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, once per test module (tests/browser.py)."""
+    from tests.browser import launched_chromium
+
+    with launched_chromium() as chromium:
+        yield chromium

@@ -19,7 +19,7 @@ import time
 from typing import Callable, List, Optional
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from bot.web.i18n import texts
 from tests.conftest import PROJECT_ROOT, http, running_bot
@@ -31,8 +31,7 @@ RASA_PORT, ACTIONS_PORT, WEB_PORT = 19505, 19555, 19580
 WEB = f"http://127.0.0.1:{WEB_PORT}"
 AGENT, PASSWORD = "demo", "console-test-password"
 OTHER_AGENT, OTHER_PASSWORD = "maria", "another-test-password"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 TIMEOUT_MS = 30_000
 TOKEN_KEY = "aurora_agent_token"  # static/console/api.js keeps the session token under this sessionStorage key
@@ -58,14 +57,6 @@ def console_bot(tmp_path_factory):
         yield client
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import time
 from typing import Callable, List
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from bot.web.i18n import texts
 from tests.conftest import PROJECT_ROOT, running_bot
@@ -30,8 +30,6 @@ RASA_PORT, ACTIONS_PORT, WEB_PORT = 16305, 16355, 16380
 WEB = f"http://127.0.0.1:{WEB_PORT}"
 PASSWORD = "console-live-password"
 AGENTS = {"es": ("lucia", "Lucía", "es", "returns,general"), "en": ("tom", "Tom", "en", "payments,general")}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDGET = {language: words for language, words in __import__("yaml").safe_load(
@@ -55,14 +53,6 @@ def live_bot(tmp_path_factory):
         yield client
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from bot.web.i18n import texts
 from tests.conftest import PROJECT_ROOT, http
@@ -29,8 +29,6 @@ pytestmark = pytest.mark.integration  # a server and a browser: not in `make che
 
 WEB_PORT = 16381
 WEB = f"http://127.0.0.1:{WEB_PORT}"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ES, EN = texts("console", "es"), texts("console", "en")
@@ -73,14 +71,6 @@ def world(world_url):
             process.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

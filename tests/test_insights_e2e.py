@@ -154,35 +154,25 @@ def test_only_supervisors_see_insights_and_bad_ranges_are_explained(world):
     assert page.status == 200 and b"/static/insights.js" in page.body
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-
-
 @pytest.mark.parametrize("language, conversations_label, reason_label", [
     ("es", "Conversaciones", "Pidió una persona"), ("en", "Conversations", "Asked for a person")])
-def test_the_page_shows_the_pictures_and_the_conversations_behind_them(world, language, conversations_label, reason_label):
-    from playwright.sync_api import sync_playwright
-
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+def test_the_page_shows_the_pictures_and_the_conversations_behind_them(world, browser, language, conversations_label, reason_label):
     web = world["client"].web_url
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1800})
-            page.goto(f"{web}/agent/insights")
-            page.evaluate("token => sessionStorage.setItem('aurora_agent_token', token)", world["agent"].token)
-            page.goto(f"{web}/agent/insights?lang={language}&from={FIRST}&to={LAST}")
-            page.wait_for_selector("body[data-loaded=true]", timeout=30_000)
-            card = page.locator(".card[data-kpi=conversations]")
-            assert card.locator(".label").inner_text() == conversations_label and card.locator(".value").inner_text() == "4"
-            assert page.locator("#chart-funnel svg rect").count() == 4
-            assert reason_label in page.locator("#chart-reasons").inner_text()
-            page.locator("#chart-reasons a[data-figure=reason]").first.click()
-            page.wait_for_selector("#list:not([hidden]) tbody tr")
-            assert page.locator("#list tbody tr").count() == 1
-            assert page.locator("#list tbody a").get_attribute("href") == f"/agent#case-{world['transcripts']['case_id']}"
-            (PROJECT_ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
-            page.screenshot(path=str(PROJECT_ROOT / "tests" / "artifacts" / f"insights_{language}.png"), full_page=True)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 1800})
+    try:
+        page.goto(f"{web}/agent/insights")
+        page.evaluate("token => sessionStorage.setItem('aurora_agent_token', token)", world["agent"].token)
+        page.goto(f"{web}/agent/insights?lang={language}&from={FIRST}&to={LAST}")
+        page.wait_for_selector("body[data-loaded=true]", timeout=30_000)
+        card = page.locator(".card[data-kpi=conversations]")
+        assert card.locator(".label").inner_text() == conversations_label and card.locator(".value").inner_text() == "4"
+        assert page.locator("#chart-funnel svg rect").count() == 4
+        assert reason_label in page.locator("#chart-reasons").inner_text()
+        page.locator("#chart-reasons a[data-figure=reason]").first.click()
+        page.wait_for_selector("#list:not([hidden]) tbody tr")
+        assert page.locator("#list tbody tr").count() == 1
+        assert page.locator("#list tbody a").get_attribute("href") == f"/agent#case-{world['transcripts']['case_id']}"
+        (PROJECT_ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
+        page.screenshot(path=str(PROJECT_ROOT / "tests" / "artifacts" / f"insights_{language}.png"), full_page=True)
+    finally:
+        page.close()

@@ -368,7 +368,7 @@ def test_on_whatsapp_the_number_is_proof_enough_to_file_the_request(pb):
 def test_a_supervisor_erases_a_customer_from_the_privacy_page(pb):
     from playwright.sync_api import sync_playwright
 
-    from tests.test_agent_console import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import List
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from bot.shop import customer_token
 from tests.conftest import PROJECT_ROOT, SIGNING_SECRET, http, running_bot
@@ -39,9 +38,6 @@ STANDALONE_WEB_PORT = 18090  # the web app alone, not in demo mode
 WEB = f"http://127.0.0.1:{WEB_PORT}"
 RASA = f"http://127.0.0.1:{RASA_PORT}"
 ALLOWED_ORIGINS = f"http://localhost:{WEB_PORT},{WEB},http://127.0.0.1:{OTHER_SHOP_PORT}"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 REPLY_TIMEOUT_S = 30
 
@@ -102,14 +98,6 @@ def web_bot(tmp_path_factory):
         yield client
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

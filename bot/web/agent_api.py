@@ -29,6 +29,7 @@ from bot.languages import default_language
 from bot.privacy import audit as privacy_audit
 from bot.settings import PROJECT_ROOT
 from bot.web import i18n
+from bot.web.pages import add_page_files, serve_file
 from bot.web.auth import api_error, session_required
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -41,8 +42,6 @@ KEEPALIVE_S = 15.0
 CONSOLE_SECTION = "console"  # bot/web/i18n/console/<lang>.yml
 # A button's payload ("/greet", '/inform{"order_id": "100234"}') is not something the customer wrote.
 PAYLOAD = re.compile(r"^/[A-Za-z_][\w/]*(\{.*\})?$", re.DOTALL)
-CONSOLE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
 def _iso(ts: Optional[float]) -> Optional[str]:
@@ -402,22 +401,13 @@ def console_blueprint() -> Blueprint:
     }
     modules = WEB_DIR / "static" / "console"
 
-    def serve(path: Path, content_type: str):
-        async def handler(_: Request) -> HTTPResponse:
-            if not path.is_file():
-                return response.text("not found", status=404)
-            return response.text(path.read_text("utf-8"), content_type=content_type,
-                                 headers={"Cache-Control": "no-cache", "Content-Security-Policy": CONSOLE_POLICY})
-        return handler
-
-    for route, (path, content_type) in files.items():
-        console.add_route(serve(path, content_type), route, methods=["GET"], name=route.strip("/").replace("/", "_").replace(".", "_"))
+    add_page_files(console, files, "")
 
     async def module(request: Request, name: str) -> HTTPResponse:
         # Only the folder's own modules, by a plain name: no path ever reaches the file system.
         if not re.fullmatch(r"[a-z][a-z0-9-]{0,40}\.js", name):
             return response.text("not found", status=404)
-        return await serve(modules / name, "text/javascript; charset=utf-8")(request)
+        return await serve_file(modules / name, "text/javascript; charset=utf-8")(request)
 
     console.add_route(module, "/static/console/<name:str>", methods=["GET"], name="console_module")
     return console

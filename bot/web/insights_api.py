@@ -16,14 +16,13 @@ from sanic.response import HTTPResponse
 from bot.handoff.accounts import Accounts
 from bot.insights import charts, churn, metrics, operations, reading, report, settings
 from bot.languages import default_language
+from bot.web.pages import add_page_files
 from bot.web.auth import api_error, session_required, supervisors_only
 from bot.web.i18n import languages, texts
 
 WEB_DIR = Path(__file__).resolve().parent
 SECTION = "insights"
 MAX_LISTED = 200
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
 def _window(request: Request) -> reading.Window:
@@ -99,14 +98,5 @@ def insights_api_blueprint(engine, accounts: Accounts) -> Blueprint:
         "/static/insights.css": (WEB_DIR / "static" / "insights.css", "text/css; charset=utf-8"),
     }
 
-    def serve(path: Path, content_type: str):
-        async def handler(_: Request) -> HTTPResponse:
-            if not path.is_file():
-                return response.text("not found", status=404)
-            return response.text(path.read_text("utf-8"), content_type=content_type,
-                                 headers={"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY})
-        return handler
-
-    for route, (path, content_type) in files.items():
-        api.add_route(serve(path, content_type), route, methods=["GET"], name="insights_" + path.name.replace(".", "_"))
+    add_page_files(api, files, "insights_")
     return api

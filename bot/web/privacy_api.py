@@ -32,6 +32,7 @@ from bot.privacy.erase import erase_located, locate, preview
 from bot.privacy.export import export
 from bot.privacy.subject import BadSubject, from_request
 from bot.web import i18n
+from bot.web.pages import add_page_files
 from bot.web.auth import api_error, session_required, supervisors_only
 
 
@@ -43,15 +44,6 @@ PAGE_FILES = {
     "/static/privacy.js": (WEB_DIR / "static" / "privacy.js", "application/javascript; charset=utf-8"),
     "/static/privacy.css": (WEB_DIR / "static" / "privacy.css", "text/css; charset=utf-8"),
 }
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-
-
-def _serve(path: Path, content_type: str):
-    async def handler(_: Request) -> HTTPResponse:
-        return response.text(path.read_text("utf-8"), content_type=content_type,
-                             headers={"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY})
-    return handler
 
 
 def _backend() -> Any:
@@ -137,8 +129,7 @@ def privacy_api_blueprint(engine: Engine, accounts: Accounts, places: Optional[p
         return response.json({"language": language, "languages": i18n.languages(SECTION),
                               "texts": i18n.texts(SECTION, language)})
 
-    for route, (path, content_type) in PAGE_FILES.items():
-        api.add_route(_serve(path, content_type), route, methods=["GET"], name="privacy_" + path.name.replace(".", "_"))
+    add_page_files(api, PAGE_FILES, "privacy_")
 
     loaded = privacy_config.load()  # a wrong shop/privacy.yml stops the app at start, with its reason
 
