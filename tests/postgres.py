@@ -1,6 +1,7 @@
-"""A PostgreSQL URL whose connections see only a fresh schema (picked through search_path), so
-parallel runs and real data never meet; the schema is dropped afterwards. TEST_POSTGRES_URL
-(or SHOP_TEST_POSTGRES_URL) points at another server; without a server the test is skipped."""
+"""A PostgreSQL URL whose connections see only a fresh schema (picked through search_path), or a
+fresh database of its own, so parallel runs and real data never meet; both are dropped afterwards.
+TEST_POSTGRES_URL (or SHOP_TEST_POSTGRES_URL) points at another server. Without a server the test
+fails, saying so: PostgreSQL is part of what `make test` checks, never silently skipped."""
 from __future__ import annotations
 
 import contextlib
@@ -20,13 +21,32 @@ def fresh_schema_url(prefix: str):
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # no server here: the SQLite cases still run
+    except Exception as error:
         admin.dispose()
-        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}: {type(error).__name__}")
+        pytest.fail(f"no PostgreSQL at {POSTGRES_URL} ({type(error).__name__}): start it, or set TEST_POSTGRES_URL")
     separator = "&" if "?" in POSTGRES_URL else "?"
     try:
         yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def fresh_database(prefix: str):
+    """The name of a new database on the server (Rasa's tracker store takes a database, not a schema)."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        admin.dispose()
+        pytest.fail(f"no PostgreSQL at {POSTGRES_URL} ({type(error).__name__}): start it, or set TEST_POSTGRES_URL")
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from tests.agent_client import AgentClient
 from tests.conftest import PROJECT_ROOT, running_bot
 from tests.expected import matches
-from tests.postgres import POSTGRES_URL, fresh_schema_url
+from tests.postgres import POSTGRES_URL, fresh_database, fresh_schema_url
 
 pytestmark = pytest.mark.integration  # real servers on PostgreSQL
 
@@ -25,20 +25,8 @@ EMAIL, OTHER_EMAIL = "lucia.fernandez@example.com", "tom.baker@example.org"
 
 @pytest.fixture(scope="module")
 def tracker_url():
-    """A database of its own: Rasa's tracker store takes a database name, not a schema."""
-    name = f"privacy_e2e_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}: {type(error).__name__}")
-    try:
+    with fresh_database("privacy_e2e") as name:
         yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")

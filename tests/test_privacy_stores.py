@@ -25,7 +25,7 @@ from bot.privacy.export import document
 from bot.privacy.masking import CARD_MASK, mask_all, mask_cards
 from bot.privacy.places import Places
 from bot.privacy.subject import BadSubject, from_request, subject
-from tests.postgres import POSTGRES_URL, fresh_schema_url
+from tests.postgres import fresh_database, fresh_schema_url
 
 DAY = 86400.0
 NOW = 1_800_000_000.0  # a fixed "now": 2027-01-15
@@ -173,20 +173,8 @@ def sqlite_stores(tmp_path):
 
 @pytest.fixture(scope="module")
 def postgres_database():
-    """A database of this test's own (Rasa's tracker store takes a database, not a schema)."""
-    name = f"privacy_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}: {type(error).__name__}")
-    try:
+    with fresh_database("privacy") as name:
         yield name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
@@ -313,7 +301,7 @@ def test_consumers_of_the_event_stream_get_the_erase_event():
     try:
         asyncio.run(erase_event.publish(pika_url, queue, body))
     except OSError as error:
-        pytest.skip(f"no RabbitMQ here: {error}")
+        pytest.fail(f"no RabbitMQ at 127.0.0.1:5672 ({error}): make test needs it running")
 
     async def receive():
         import aio_pika
