@@ -98,7 +98,7 @@ def test_rasa_data_validate_is_clean():
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     warnings = re.findall(r"UserWarning: (.+)", result.stdout + result.stderr)
     # Rasa warns about responses that only actions and forms use; those are fine. Anything else isn't.
-    code = [*Path("actions").glob("*.py"), *Path("connectors").glob("*.py"), *Path("bot").rglob("*.py")]
+    code = [*Path("actions").rglob("*.py"), *Path("connectors").rglob("*.py"), *Path("bot").rglob("*.py")]
     used_by_code = set(re.findall(r"utter_[\w/]+", "".join(p.read_text() for p in code)))
     # f"utter_order_status_{status}" leaves the prefix "utter_order_status_": a family of responses
     families = tuple(name for name in used_by_code if name.endswith("_"))
