@@ -25,3 +25,25 @@ def launched_chromium() -> Iterator:
             yield chromium
         finally:
             chromium.close()
+
+
+@contextlib.contextmanager
+def page_opener(browser, timeout_ms: int, width: int, height: int) -> Iterator:
+    """`make(**options)` opens a page in a fresh profile (its own storage) that records the page's
+    script errors in `page.errors`; every profile is closed afterwards."""
+    contexts = []
+
+    def make(width: int = width, height: int = height, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US", **options)
+        context.set_default_timeout(timeout_ms)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()

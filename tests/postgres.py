@@ -16,37 +16,33 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL") or os.environ.get("SHOP_TEST_
 
 @contextlib.contextmanager
 def fresh_schema_url(prefix: str):
-    admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     schema = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:
-        admin.dispose()
-        pytest.fail(f"no PostgreSQL at {POSTGRES_URL} ({type(error).__name__}): start it, or set TEST_POSTGRES_URL")
     separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
+    with _created(f'CREATE SCHEMA "{schema}"', f'DROP SCHEMA "{schema}" CASCADE'):
         yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @contextlib.contextmanager
 def fresh_database(prefix: str):
     """The name of a new database on the server (Rasa's tracker store takes a database, not a schema)."""
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with _created(f'CREATE DATABASE "{name}"', f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'):
+        yield name
+
+
+@contextlib.contextmanager
+def _created(create: str, drop: str):
+    """Runs `create` on the server, then `drop` afterwards; no server fails the test, saying so."""
     admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(create))
     except Exception as error:
         admin.dispose()
         pytest.fail(f"no PostgreSQL at {POSTGRES_URL} ({type(error).__name__}): start it, or set TEST_POSTGRES_URL")
     try:
-        yield name
+        yield
     finally:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(drop))
         admin.dispose()

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bot.web.i18n import texts
+from tests.browser import page_opener
 from tests.conftest import PROJECT_ROOT, running_bot
 from tests.expected import matches, says
 
@@ -57,20 +58,8 @@ def live_bot(tmp_path_factory):
 
 @pytest.fixture
 def new_page(browser):
-    contexts = []
-
-    def make(**options) -> Page:
-        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US", **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+    with page_opener(browser, TIMEOUT_MS, 1280, 860) as make:
+        yield make
 
 
 def screenshot(page: Page, name: str) -> None:

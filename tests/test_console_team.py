@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bot.web.i18n import texts
+from tests.browser import page_opener
 from tests.conftest import PROJECT_ROOT, http
 from bot.handoff.store import HandoffStore, NewMessage
 from tests.console_world import PASSWORD, new_case, seed
@@ -75,20 +76,8 @@ def world(world_url):
 
 @pytest.fixture
 def new_page(browser):
-    contexts = []
-
-    def make(width: int = 1440, height: int = 900, **options) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US", **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+    with page_opener(browser, TIMEOUT_MS, 1440, 900) as make:
+        yield make
 
 
 def screenshot(page: Page, name: str, full_page: bool = False) -> None:
