@@ -409,6 +409,14 @@ SCENARIOS: List[Scenario] = [
                                           R("utter_confirm_start_exchange")]),
         T("vale, no, de momento no", [R("utter_anything_else")]),
     ]),
+    Scenario("trainers_too_big_swap_them_for_a_37_es", "es", [
+        T("buenas, las zapatillas del 100502 me estan grandes, me las podeis cambiar x un 37??", [ASK_CONTACT]),
+        T("Lucia.Fernandez@example.com", [return_line_ok("100502", 0),
+                                          R("utter_return_line_hygiene", title=item("100502", 1)["title"]),
+                                          R("utter_exchange_offer_free", kinds="talla o color"),
+                                          R("utter_confirm_start_exchange")]),
+        T("mejor no, gracias", [R("utter_anything_else")]),
+    ]),
     Scenario("tablet_in_another_colour_on_its_last_day_pt", "pt", [
         T("boa tarde, queria trocar a tablet da encomenda 100801 por outra cor, ainda dá?", [ASK_CONTACT]),
         T("mariana.costa@example.pt", [return_line_ok("100801", 0),
