@@ -2,7 +2,7 @@
 import asyncio
 import time
 from datetime import date
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -14,6 +14,7 @@ from bot.security.identity_guard import default_guard
 from bot.shop.backend import BackendUnavailable
 from bot.shop.factory import shop_backend
 from bot.shop.identity import after_failure, is_locked, verified_order
+from bot.shop.model import Order
 from bot.shop.vip import vip_problems
 
 FORGET_ORDER = [SlotSet("order_id", None), SlotSet("contact", None)]
@@ -31,9 +32,9 @@ def about_a_named_order(tracker: Tracker, topic: str) -> List[EventType]:
     return [SlotSet("order_topic", topic), FollowupAction("order_form")]
 
 
-async def vip_with_a_problem(order, topic: str, today: date) -> bool:
+async def vip_with_a_problem(order: Order, topic: str, today: date) -> bool:
     """A VIP whose order has a problem the shop lists in escalation.yml gets a person at once."""
-    problem = topic
+    problem: Optional[str] = topic
     if topic in ("status", "not_received") and order.delivered_on is None:  # still on its way: a problem only when late
         problem = "late" if order.is_late(today) else None
     if problem not in vip_problems():
