@@ -7,17 +7,22 @@ the new model gets wrong that the old one got right.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, TypedDict
 
 MAX_MACRO_F1_DROP = 0.01  # one point
 INTENT_F1_NOTICE = 0.05  # an intent whose F1 drops by more than this is "worse" (one test example moves F1 by ~0.03)
+
+
+class LanguageChange(TypedDict):
+    old: Optional[float]  # None: no previous figure for that language
+    new: float
 
 
 @dataclass
 class Decision:
     promote: bool
     reasons: List[str] = field(default_factory=list)  # why not, in plain words
-    language_changes: Dict[str, Dict[str, Optional[float]]] = field(default_factory=dict)
+    language_changes: Dict[str, LanguageChange] = field(default_factory=dict)
     worse_intents: Dict[str, List[dict]] = field(default_factory=dict)  # language -> [{label, old, new}]
     better_intents: Dict[str, List[dict]] = field(default_factory=dict)
     newly_failing: Dict[str, List[dict]] = field(default_factory=dict)  # language -> misclassified examples
