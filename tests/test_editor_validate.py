@@ -140,6 +140,13 @@ def test_keywords_must_name_existing_intents(project):
                      "of domain.yml. Did you mean 'order_status'?"]
 
 
+def test_a_domain_that_is_a_list_is_reported_not_a_crash(project):
+    # It used to stop the validator with AttributeError ('list' object has no attribute 'get').
+    (project / "domain.yml").write_text("- intents:\n  - greet\n- responses: {}\n", "utf-8")
+    assert messages(project) == ["domain.yml:1: must be a mapping of sections (intents:, responses:, slots:, ...), "
+                                 "one per line, not a list or a text."]
+
+
 def test_faq_examples_without_an_answer(project):
     path = project / "data/nlu/es/faq.yml"
     examples = "".join(f"    - envolvéis para regalo el pedido número {i}\n" for i in range(MIN_TRAINING_EXAMPLES))

@@ -172,15 +172,16 @@ def _examples(file: _File, problems: List[Problem]) -> List[Example]:
             problems.append(Problem(file.relative, _line(block), "an intent: with no name. Write the intent's name after 'intent:'."))
             continue
         lines = [(i, line) for i, line in enumerate(text.splitlines()) if line.strip()]
-        if not lines:
+        if not lines or not isinstance(examples_node, yaml.ScalarNode):  # no examples: text is ""
             problems.append(Problem(file.relative, _line(intent_node),
                                     f"intent '{intent}' has an empty example list. Add examples under 'examples: |', one per line starting with '- ', or remove the intent block."))
             continue
-        # A block scalar's content starts on the line after `examples: |`.
-        first = examples_node.start_mark.line + 2 if examples_node.style == "|" else _line(examples_node)
+        # A block scalar's content starts on the line after `examples: |`; a plain one is on that line.
+        block_scalar = examples_node.style == "|"
+        first = examples_node.start_mark.line + (2 if block_scalar else 1)
         for offset, line in lines:
             stripped = line.strip()
-            number = first + offset if examples_node.style == "|" else _line(examples_node)
+            number = first + offset if block_scalar else first
             if not stripped.startswith("- "):
                 problems.append(Problem(file.relative, number,
                                         f"'{stripped}' under intent '{intent}' is not a list item: start the line with '- '."))
@@ -199,11 +200,13 @@ class Checker:
         self.problems: List[Problem] = []
         domain = project.file("domain.yml")
         self.domain = domain
+        self.domain_node = domain.node if domain else None
         data = domain.data if domain and isinstance(domain.data, dict) else {}
         self.intents = [i if isinstance(i, str) else next(iter(i)) for i in data.get("intents") or []]
         self.responses: Dict = data.get("responses") or {}
         self.actions = set(data.get("actions") or []) | set(self.responses) | set(data.get("forms") or {})
         self.slots: Dict = data.get("slots") or {}
+        self.forms = set(data.get("forms") or {})
         self.default = default_language(project.root)
         self.languages = sorted(language_folders(project.root / NLU_DIR), key=lambda code: code != self.default)
         self.retrieval_intents = {i for i in self.intents if any(r.startswith(f"utter_{i}/") for r in self.responses)}
@@ -226,6 +229,10 @@ class Checker:
         if self.domain is None:
             self.add("domain.yml", None, "is missing: the bot's intents and answers live there.")
             return False
+        if self.domain.data is not None and not isinstance(self.domain.data, dict):
+            self.add("domain.yml", _line(self.domain.node),
+                     "must be a mapping of sections (intents:, responses:, slots:, ...), one per line, not a list or a text.")
+            return False
         return True
 
     def check_languages(self) -> None:
@@ -245,7 +252,7 @@ class Checker:
             self.add("config.yml", None, f"the default language '{self.default}' (language:) has no training folder {NLU_DIR}/{self.default}/.")
         slot = self.slots.get("language") or {}
         values = [str(v) for v in slot.get("values") or []]
-        slot_line = _line(_get(_get(self.domain.node, "slots"), "language"))
+        slot_line = _line(_get(_get(self.domain_node, "slots"), "language"))
         for code in self.languages:
             if values and code not in values:
                 self.add("domain.yml", slot_line, f"the language slot's values don't include '{code}': add it to `values: [...]` under slots → language.")
@@ -297,7 +304,7 @@ class Checker:
 
     def _check_counts(self, examples: List[Example], language: str, where: str, minimum: int, what: str) -> None:
         counts = Counter(e.label for e in examples)
-        first_line = {}
+        first_line: Dict[str, Tuple[str, Optional[int]]] = {}
         for e in examples:
             first_line.setdefault(e.label, (e.path, e.line))
         if not counts and self.labels():
@@ -344,7 +351,7 @@ class Checker:
                              f"the test example '{example.text}' is also a training example: a test sentence must be new to the model.")
 
     def check_responses(self) -> None:
-        responses_node = _get(self.domain.node, "responses")
+        responses_node = _get(self.domain_node, "responses")
         others = [code for code in self.languages if code != self.default]
         missing: Dict[str, List[Tuple[str, Optional[int]]]] = defaultdict(list)
         for name, variations in self.responses.items():
@@ -352,7 +359,7 @@ class Checker:
             if not isinstance(variations, list) or not variations:
                 self.add("domain.yml", line, f"response '{name}' has no text: give it a list of variations, one per language.")
                 continue
-            seen = Counter()
+            seen: Counter[str] = Counter()
             for variation in variations:
                 if not isinstance(variation, dict):
                     continue
@@ -390,7 +397,7 @@ class Checker:
             pass  # reported by _check_labels_exist with the example's line
         for key in self.faq_keys:
             if not any(e.label == key for examples in self.examples.values() for e in examples):
-                responses_node = _get(self.domain.node, "responses")
+                responses_node = _get(self.domain_node, "responses")
                 self.add("domain.yml", _line(_key_node(responses_node, f"utter_{key}")),
                          f"the answer utter_{key} has no training examples: add '- intent: {key}' examples to {NLU_DIR}/<language>/faq.yml, or remove the answer.")
 
@@ -416,7 +423,7 @@ class Checker:
 
     def check_stories(self) -> None:
         files = self.project.under("data") + self.project.under("tests/stories")
-        forms = set((self.domain.data or {}).get("forms") or {})
+        forms = self.forms
         for file in files:
             if not isinstance(file.data, dict):
                 continue
