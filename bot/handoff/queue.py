@@ -27,7 +27,9 @@ def category_of(case: Dict[str, Any]) -> str:
     """The stored category, or (cases opened before categories) the one its reason and intents give."""
     if case.get("category"):
         return case["category"]
-    intents = [i.get("intent") for i in (case.get("context") or {}).get("intents") or [] if isinstance(i, dict)]
+    recorded = (case.get("context") or {}).get("intents") or []
+    # an entry without an intent name can't match a team's intents: left out
+    intents = [i["intent"] for i in recorded if isinstance(i, dict) and isinstance(i.get("intent"), str)]
     return triage.category_for(case["reason"], intents)
 
 
