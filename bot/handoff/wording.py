@@ -53,7 +53,8 @@ def case_summary(case: Dict[str, Any], language: str) -> str:
     customer = context.get("customer") if isinstance(context.get("customer"), dict) else None
     if customer is None and case.get("customer_name"):
         customer = {"name": case["customer_name"]}
-    lookups = context.get("lookups") if isinstance(context.get("lookups"), dict) else {}
+    recorded = context.get("lookups")
+    lookups: Dict[str, Any] = recorded if isinstance(recorded, dict) else {}
     order = lookups.get("order") if isinstance(lookups.get("order"), dict) else None
     said = [i["text"] for i in context.get("intents") or [] if isinstance(i, dict) and i.get("text") and not PAYLOAD.match(i["text"])]
     return summary(reason=case["reason"], language=language, customer_language=case["language"], channel=case["channel"],
