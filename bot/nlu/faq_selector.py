@@ -113,11 +113,12 @@ class FaqSelector(GraphComponent):
         return cls(config, model_storage, resource, saved["classifier"], saved["responses"], saved.get("part_classifier"))
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._classifier is None or not messages:
+        classifier = self._classifier
+        if classifier is None or not messages:
             return messages
-        probabilities = self._classifier.predict_proba(_features(messages))
+        probabilities = classifier.predict_proba(_features(messages))
         for message, row in zip(messages, probabilities):
-            self._set_prediction(message, row)
+            self._set_prediction(message, row, classifier.classes_)
             parts = self._faq_parts(message.get(TEXT) or "")
             if parts:
                 message.get(RESPONSE_SELECTOR)[self._config["retrieval_intent"]]["parts"] = parts
@@ -131,7 +132,7 @@ class FaqSelector(GraphComponent):
         from bot.nlu.sentence_encoder import encoder
 
         probabilities = self._part_classifier.predict_proba(_unit(np.atleast_2d(encoder().encode(pieces[:MAX_PARTS]))))
-        parts = []
+        parts: List[Dict[Text, Any]] = []
         for row in probabilities:
             best = int(np.argmax(row))
             key = str(self._part_classifier.classes_[best])
@@ -139,11 +140,12 @@ class FaqSelector(GraphComponent):
                 parts.append({"intent_response_key": key, "confidence": float(row[best])})
         return parts
 
-    def _set_prediction(self, message: Message, probabilities: np.ndarray) -> None:
+    def _set_prediction(self, message: Message, probabilities: np.ndarray, classes: np.ndarray) -> None:
+        """`probabilities` are the classifier's, in the order of its `classes`."""
         retrieval_intent = self._config["retrieval_intent"]
         order = np.argsort(-probabilities)[: self._config["ranking_length"]]
-        ranking = [
-            {"intent_response_key": str(self._classifier.classes_[i]), "confidence": float(probabilities[i])}
+        ranking: List[Dict[Text, Any]] = [
+            {"intent_response_key": str(classes[i]), "confidence": float(probabilities[i])}
             for i in order
         ]
         top = ranking[0]
