@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import snowballstemmer
 import yaml
@@ -82,7 +82,7 @@ MAX_WORDS = 40
 class KeywordMatcher:
     """Finds the editors' keywords in a message."""
 
-    def __init__(self, rules: Dict[str, Dict[str, Sequence[str]]]) -> None:
+    def __init__(self, rules: Mapping[str, Mapping[str, Sequence[str]]]) -> None:
         # rules: language -> intent -> keywords
         self._stemmers = {language: _Stemmer(language) for language in rules}
         self._phrases: Dict[str, List[Tuple[str, str, List[Tuple[str, str]]]]] = {}

@@ -67,8 +67,9 @@ class KeywordIntentMatcher(GraphComponent):
         if matches and (intent.get("confidence") or 0.0) < self._threshold:
             ranking = {r["name"]: r["confidence"] for r in message.get(INTENT_RANKING_KEY) or []}
             chosen = choose_intent(matches, ranking)
-            self._make_top_intent(message, chosen.intent)
-            decided = True
+            if chosen is not None:  # always, since there are matches
+                self._make_top_intent(message, chosen.intent)
+                decided = True
         message.set(
             "keywords",
             {"matched": [m.__dict__ for m in matches], "decided": decided},
