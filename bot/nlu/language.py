@@ -127,7 +127,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         probabilities = self._model.probabilities(text)
         if not probabilities:
             return
-        language = max(probabilities, key=probabilities.get)
+        language = max(probabilities, key=probabilities.__getitem__)
         confidence = probabilities[language]
         decisive = confidence >= self._config["decisive_probability"]
         entity = {
