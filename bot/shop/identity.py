@@ -6,7 +6,7 @@ and an order that doesn't exist get the same answer, so nobody can probe for ord
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 from bot.shop.backend import ShopBackend
 from bot.shop.identifiers import phone_key
@@ -41,12 +41,14 @@ async def verified_order(
 
 
 def is_locked(locked_until: Optional[float], now: float) -> bool:
-    return bool(locked_until) and now < float(locked_until)
+    if not locked_until:
+        return False
+    return now < float(locked_until)
 
 
-def after_failure(failures: Optional[float], now: float):
+def after_failure(failures: Optional[float], now: float) -> Tuple[int, Optional[float]]:
     """(failures, locked_until) after one more failed check: the third failure locks for 15 minutes."""
-    failures = int(failures or 0) + 1
-    if failures >= MAX_FAILURES:
+    count = int(failures or 0) + 1
+    if count >= MAX_FAILURES:
         return 0, now + LOCK_SECONDS
-    return failures, None
+    return count, None
