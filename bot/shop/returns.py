@@ -155,7 +155,7 @@ def _get(mapping: dict, key, kind: type, where: str = ""):
     wrong_bool = kind is int and isinstance(value, bool)
     if wrong_bool or not isinstance(value, kind):
         raise ValueError(f"'{name}' must be {KIND_NAMES[kind]}, got {value!r}")
-    if kind is int and value < 0:
+    if kind is int and isinstance(value, int) and value < 0:
         raise ValueError(f"'{name}' must not be negative, got {value}")
     return value
 
@@ -223,6 +223,8 @@ def line_eligibility(policy: ReturnPolicy, order: Order, line: OrderLine, today:
         return answer("final_sale")
     if order.status != "delivered" or order.delivered_on is None:
         return answer("not_delivered")
+    if rule.window_days is None:  # never: category_rule gives every returnable category a window
+        raise ValueError(f"no return window for category {line.category!r}")
     last_day = order.delivered_on + timedelta(days=rule.window_days)
     return answer(None if today <= last_day else "window_passed", last_day)
 
