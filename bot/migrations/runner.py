@@ -1,0 +1,73 @@
+"""Upgrade a database to head, or tell where it is, with the store's scripts (no alembic.ini: the
+configuration is made here, on the caller's engine)."""
+from __future__ import annotations
+
+import functools
+from typing import Any, List, Optional
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+
+from bot.migrations.locking import migration_connection
+from bot.migrations.stores import Store
+
+
+def config(store: Store, connection: Optional[Connection] = None) -> Config:
+    settings = Config()
+    settings.set_main_option("script_location", str(store.folder))
+    settings.set_main_option("path_separator", "os")
+    settings.attributes["store"] = store
+    settings.attributes["connection"] = connection
+    return settings
+
+
+@functools.lru_cache(maxsize=None)
+def head(store: Store) -> str:
+    heads = ScriptDirectory.from_config(config(store)).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"the {store.name} migrations have {len(heads)} heads {heads}: merge them into one")
+    return heads[0]
+
+
+def current(engine: Engine, store: Store) -> Optional[str]:
+    """The revision the database is at; None if it isn't under migrations (yet)."""
+    with engine.connect() as conn:
+        return _revision(conn, store)
+
+
+def upgrade(engine: Engine, store: Store, *, create: bool = True) -> Optional[str]:
+    """Brings the database to head and returns the revision it is then at. A database made by
+    create_all before migrations is recognised by its tables and stamped at the baseline first.
+    One query when it is at head already; safe when several processes start at once. With
+    `create=False` a database that has none of the store's tables is left as it is (None)."""
+    if current(engine, store) == head(store):
+        return head(store)
+    with migration_connection(engine, store) as conn:
+        tables = set(inspect(conn).get_table_names())
+        under_migrations = store.version_table in tables
+        owned = any(store.owns(name) for name in tables)
+        if not under_migrations and not owned and not create:
+            return None
+        settings = config(store, conn)
+        if not under_migrations and owned:
+            command.stamp(settings, store.baseline)
+        command.upgrade(settings, "head")
+        return _revision(conn, store)
+
+
+def differences(engine: Engine, store: Store) -> List[Any]:
+    """How the database's tables differ from what the code declares (alembic's autogenerate
+    comparison): empty when every change to the tables has its revision."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "version_table": store.version_table, "include_name": store.include_name, "compare_type": True})
+        return compare_metadata(context, store.metadata())
+
+
+def _revision(conn: Connection, store: Store) -> Optional[str]:
+    return MigrationContext.configure(conn, opts={"version_table": store.version_table}).get_current_revision()

@@ -1,0 +1,5 @@
+from alembic import context
+
+from bot.migrations.environment import run
+
+run(context)
