@@ -168,15 +168,16 @@ class ShopifyBackend:
 
     async def _all_pages(self, path: str, query: Dict[str, Any], key: str) -> List[Dict[str, Any]]:
         items: List[Dict[str, Any]] = []
-        url: Optional[URL] = self._url(path, query)
+        url = self._url(path, query)
         for _ in range(MAX_PAGES):
-            data, url = await self._call_paged(url)
+            data, next_url = await self._call_paged(url)
             items.extend(_usable(lambda: _list(data, key)))
-            if url is None:
+            if next_url is None:
                 return items
-            if url.origin() != self._api.origin() or not url.path.startswith(self._api.path + "/"):
+            if next_url.origin() != self._api.origin() or not next_url.path.startswith(self._api.path + "/"):
                 logger.warning("Shopify pagination link points elsewhere; not followed")
                 raise BackendUnavailable("Shopify pagination link points outside the shop")
+            url = next_url
         logger.warning("Shopify %s: stopped after %d pages", self._endpoint("GET", url), MAX_PAGES)
         return items
 
@@ -254,7 +255,7 @@ def _order(raw: Dict[str, Any]) -> Order:
     return Order(
         id=str(raw["order_number"]),
         customer_id=str(customer["id"]) if customer.get("id") is not None else "",
-        placed_on=_date(raw["created_at"]),
+        placed_on=_required_date(raw["created_at"]),
         status=_status(raw, shipment),
         ship_to_country=(address.get("country_code") or "").upper(),
         payment=_payment(raw.get("payment_gateway_names") or []),
@@ -264,7 +265,7 @@ def _order(raw: Dict[str, Any]) -> Order:
         tracking_number=fulfillment.get("tracking_number") if fulfillment else None,
         shipped_on=_date(fulfillment.get("created_at")) if fulfillment else None,
         estimated_delivery=_date(fulfillment.get("estimated_delivery_at")) if fulfillment else None,
-        delivered_on=_date(fulfillment.get("updated_at")) if shipment == "delivered" else None,
+        delivered_on=_date(fulfillment.get("updated_at")) if fulfillment and shipment == "delivered" else None,
         shipping_address=_address_text(address),
     )
 
@@ -286,7 +287,9 @@ def _status(raw: Dict[str, Any], shipment: Optional[str]) -> str:
 
 def _latest_fulfillment(raw: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     live = [f for f in raw.get("fulfillments") or [] if f.get("status") not in ("cancelled", "error", "failure")]
-    return max(live, key=lambda f: _datetime(f["created_at"]), default=None)
+    if not live:
+        return None
+    return max(live, key=lambda f: _datetime(f["created_at"]))
 
 
 def _line(item: Dict[str, Any]) -> OrderLine:
@@ -305,7 +308,7 @@ def _customer(raw: Dict[str, Any]) -> Customer:
     tags = {tag.strip().lower() for tag in str(raw.get("tags") or "").split(",") if tag.strip()}
     country = ((raw.get("default_address") or {}).get("country_code") or "").upper()
     language = next((tag[5:] for tag in sorted(tags) if tag.startswith("lang:")), None)
-    since = _date(raw["created_at"])
+    since = _required_date(raw["created_at"])
     new = (date.today() - since).days <= NEW_CUSTOMER_DAYS
     return Customer(
         id=str(raw["id"]),
@@ -341,3 +344,11 @@ def _datetime(value: str) -> datetime:
 def _date(value: Optional[str]) -> Optional[date]:
     """The calendar day in the shop's time zone: Shopify writes times with the shop's offset."""
     return _datetime(value).date() if value else None
+
+
+def _required_date(value: Optional[str]) -> date:
+    """A day Shopify always gives (when an order or customer was created): without it the answer is unusable."""
+    day = _date(value)
+    if day is None:
+        raise ValueError("a required date is missing")
+    return day

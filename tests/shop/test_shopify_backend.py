@@ -89,6 +89,14 @@ def test_every_demo_order_maps_to_its_status_and_dates(shop):
         assert [line.final_sale for line in order.lines] == [item["final_sale"] for item in demo["items"]]
 
 
+def test_an_order_without_its_creation_date_is_an_unusable_answer(shop):
+    # It used to become an order placed on None, which the model doesn't allow (Order.placed_on is a date).
+    raw = next(o for o in shop.orders.values() if str(o["order_number"]) == "100234")
+    raw["created_at"] = ""
+    with pytest.raises(BackendUnavailable):
+        run(backend(shop).find_order("100234"))
+
+
 def test_unknown_or_malformed_order_is_none(shop):
     assert run(backend(shop).find_order("199999")) is None
     calls = len(shop.calls)
