@@ -12,7 +12,7 @@ import time
 from dataclasses import asdict, fields
 from datetime import date
 from decimal import Decimal
-from typing import Callable, List, Optional, Sequence, TypeVar
+from typing import Callable, Dict, List, Optional, Sequence, TypeVar
 
 from sqlalchemy import (
     JSON, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Table, Text,
@@ -157,7 +157,7 @@ def _orders(conn: Connection, where) -> List[Order]:
     rows = conn.execute(select(orders).where(where).order_by(orders.c.placed_on.desc(), orders.c.id.desc())).all()
     if not rows:
         return []
-    lines = {}
+    lines: Dict[str, List[OrderLine]] = {}
     query = (select(order_lines).where(order_lines.c.order_id.in_([r.id for r in rows]))
              .order_by(order_lines.c.order_id, order_lines.c.line_no))
     for line in conn.execute(query):
