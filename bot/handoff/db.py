@@ -1,5 +1,6 @@
 """The handoff tables and their engine. SQLite (sqlite:///var/handoff.db) is the embedded
-default, PostgreSQL the production store: same tables, same code.
+default, PostgreSQL the production store: same tables, same code. A change to these tables
+needs its revision in bot/migrations/handoff/versions/ (tests/test_migrations.py fails without).
 
 | variable | default | what |
 |---|---|---|
@@ -11,11 +12,11 @@ import os
 
 from sqlalchemy import (
     JSON, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
-    inspect, text,
 )
 from sqlalchemy.engine import Engine
 
 from bot import sql_engine
+from bot.migrations import runner, stores
 
 DEFAULT_URL = "sqlite:///var/handoff.db"
 TIMEOUT_S = 5
@@ -193,22 +194,9 @@ def database_url(env=os.environ) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url` with the tables created. SQLite runs in WAL mode: the action server,
-    the Rasa server and the web app all write to it."""
+    """An engine for `url`, its database upgraded to the newest schema (bot/migrations/handoff/:
+    one query when it is there already). SQLite runs in WAL mode: the action server, the Rasa
+    server and the web app all write to it."""
     engine = sql_engine.make_engine(url, TIMEOUT_S, wal=True, create_folder=True)
-    metadata.create_all(engine)
-    add_missing_columns(engine)
+    runner.upgrade(engine, stores.HANDOFF)
     return engine
-
-
-def add_missing_columns(engine: Engine) -> None:
-    """A database made by an older version gets the nullable columns added since (create_all
-    makes missing tables only)."""
-    inspector = inspect(engine)
-    for table in metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present and column.nullable:
-                kind = column.type.compile(engine.dialect)
-                with engine.begin() as conn:
-                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))
