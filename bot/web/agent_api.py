@@ -69,7 +69,7 @@ def _status_filter(value: Optional[str]) -> List[str]:
 
 def console_language(wanted: Optional[str]) -> str:
     """`wanted` when the console has a catalog for it, else the shop's default language."""
-    return wanted if wanted in i18n.languages(CONSOLE_SECTION) else default_language()
+    return wanted if wanted is not None and wanted in i18n.languages(CONSOLE_SECTION) else default_language()
 
 
 def case_summary(case: Dict[str, Any], last_message_at: Optional[float], now: float,
