@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
 from rasa_sdk.endpoint import create_app
@@ -19,6 +18,7 @@ from sanic import Sanic, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 
+from bot import settings as configuration
 from bot.privacy import log_masking
 from bot.security.shared_secret import HEADER, SECRET_VARIABLE, action_server_secret, header_matches
 
@@ -52,7 +52,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actions", default="actions")
     parser.add_argument("--port", type=int, default=5055)
+    parser.add_argument("--host", help="interface to listen on (default: ACTIONS_HOST, 127.0.0.1)")
     args = parser.parse_args(argv)
+    settings = configuration.check_at_start()
     secret = action_server_secret()
     if not secret:
         print(f"The action server needs {SECRET_VARIABLE} (at least 16 characters), the same value the Rasa "
@@ -60,7 +62,7 @@ def main(argv=None) -> int:
         return 2
     log_masking.install()  # no card number, email or phone in any log line
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    host = os.environ.get("SANIC_HOST", "127.0.0.1")
+    host = args.host or settings.actions.host
     app = protected_app(args.actions, secret)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)  # as rasa-sdk's own server does
     app.run(host, args.port, workers=number_of_sanic_workers())

@@ -1,10 +1,11 @@
-"""python -m bot run | serve | shell | validate | train | eval | review | bench | agent — the commands behind the Makefile."""
+"""python -m bot run | serve | shell | validate | train | eval | review | bench | agent | settings — the commands
+behind the Makefile. Every command first checks the environment's settings (bot/settings.py)."""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bot import launcher
+from bot import launcher, settings
 
 
 def main(argv=None) -> None:
@@ -47,7 +48,16 @@ def main(argv=None) -> None:
     demo.add_argument("n", type=int)
     insights = commands.add_parser("insights", help="insights rollups: `backfill` rebuilds them from the tracker store")
     insights.add_argument("action", choices=["backfill"])
+    listing = commands.add_parser("settings", help="check the environment variables and show the settings in effect")
+    listing.add_argument("--markdown", action="store_true", help="print the README's configuration tables instead")
     args, rest = parser.parse_known_args(argv)
+
+    if args.command == "settings":
+        from bot.settings_markdown import all_tables, in_effect
+
+        print(all_tables() if args.markdown else in_effect(settings.check_at_start()))
+        sys.exit(0)
+    settings.check_at_start()  # a misconfigured variable stops every command here, named
 
     if args.command == "kpis":
         from bot.insights.cli import kpis as print_kpis

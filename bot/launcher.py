@@ -20,14 +20,15 @@ import yaml
 from bot import web
 from bot.rasa_ext import endpoints as production_endpoints
 from bot.security import shared_secret
-from bot.settings import PROJECT_ROOT, Settings, from_environment
+from bot import settings as configuration
+from bot.settings import PROJECT_ROOT, RunSettings, from_environment
 
 RUNTIME_DIR = PROJECT_ROOT / "var" / "run"
 READY_TIMEOUT_S = 180
 MAX_REQUEST_BYTES = 1024 * 1024
 
 
-def runtime_endpoints(settings: Settings) -> Path:
+def runtime_endpoints(settings: RunSettings) -> Path:
     """endpoints.yml with this run's action server URL and tracker database."""
     endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text("utf-8")) or {}
     action_endpoint = endpoints.setdefault("action_endpoint", {})
@@ -55,7 +56,9 @@ def _venv_bin(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
-def _child_environment(settings: Settings) -> Dict[str, str]:
+def _child_environment(settings: RunSettings) -> Dict[str, str]:
+    # The children read their settings from this environment (bot/settings.py), plus this run's
+    # generated token and secret.
     env = dict(os.environ)
     env["RASA_AUTH_TOKEN"] = settings.auth_token  # the console talks to Rasa's API with it
     env[shared_secret.SECRET_VARIABLE] = settings.action_secret  # the actions check Rasa's calls with it
@@ -67,24 +70,29 @@ def _child_environment(settings: Settings) -> Dict[str, str]:
     return env
 
 
-def start_action_server(settings: Settings) -> subprocess.Popen:
+def _action_server_environment(settings: RunSettings) -> Dict[str, str]:
     env = _child_environment(settings)
-    env["SANIC_HOST"] = os.environ.get("ACTIONS_HOST", "127.0.0.1")  # only the Rasa server calls it
     # Rasa keeps connections to the action server open; a shorter idle timeout here (Sanic's 5 s)
     # closes them under Rasa's feet ("Cannot write to closing transport"): outlive its pool.
     env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
-    return subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=env)
+    return env
 
 
-def action_server_command(settings: Settings) -> List[str]:
-    return [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(settings.actions_port)]
+def start_action_server(settings: RunSettings) -> subprocess.Popen:
+    return subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=_action_server_environment(settings))
 
 
-def start_web_app(settings: Settings) -> subprocess.Popen:
+def action_server_command(settings: RunSettings) -> List[str]:
+    # ACTIONS_HOST: only the Rasa server calls it, so 127.0.0.1 unless in a container
+    return [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(settings.actions_port),
+            "--host", settings.actions_host]
+
+
+def start_web_app(settings: RunSettings) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=_child_environment(settings))
 
 
-def rasa_command(settings: Settings, endpoints: Path, mode: str = "run") -> List[str]:
+def rasa_command(settings: RunSettings, endpoints: Path, mode: str = "run") -> List[str]:
     command = [
         # Rasa's CLI with bot/rasa_ext/patches applied (same arguments as `rasa`)
         sys.executable, "-m", "bot.rasa_ext.server", mode, "--model", settings.model,
@@ -106,7 +114,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-def wait_until_ready(settings: Settings, processes: List[subprocess.Popen]) -> bool:
+def wait_until_ready(settings: RunSettings, processes: List[subprocess.Popen]) -> bool:
     deadline = time.monotonic() + READY_TIMEOUT_S
     checks = [
         f"http://127.0.0.1:{settings.actions_port}/health",
@@ -144,12 +152,13 @@ def prepare_handoff() -> str:
     engine = db.make_engine(db.database_url())
     if not is_demo():
         return ""
-    password = os.environ.get("BOT_DEMO_AGENT_PASSWORD") or secrets.token_urlsafe(12)
+    chosen = configuration.load().handoff.demo_agent_password
+    password = chosen or secrets.token_urlsafe(12)
     Accounts(engine).set_agent("demo", password, "Demo", role="supervisor")
-    return "" if os.environ.get("BOT_DEMO_AGENT_PASSWORD") else password
+    return "" if chosen else password
 
 
-def _announce(settings: Settings, seconds: float, generated_agent_password: str = "") -> None:
+def _announce(settings: RunSettings, seconds: float, generated_agent_password: str = "") -> None:
     lines = [
         f"Aurora bot ready in {seconds:.1f} s",
         f"  REST:   curl -s {settings.rasa_url}/webhooks/rest/webhook -d "
@@ -231,8 +240,7 @@ def serve(component: str) -> int:
     if component == "rasa":
         command = rasa_command(settings, runtime_endpoints(settings))
     elif component == "actions":
-        env["SANIC_HOST"] = os.environ.get("ACTIONS_HOST", "127.0.0.1")
-        env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
+        env = _action_server_environment(settings)
         command = action_server_command(settings)
     elif component == "web":
         command = [sys.executable, "-m", "bot.web"]

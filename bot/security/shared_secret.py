@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from typing import Mapping, Optional
+
+from bot import settings
 
 SECRET_VARIABLE = "ACTION_SERVER_SECRET"
 HEADER = "X-Aurora-Action-Secret"
-MIN_LENGTH = 16
+MIN_LENGTH = settings.ACTION_SECRET_MIN_LENGTH
 
 
-def action_server_secret(env: Mapping[str, str] = os.environ) -> Optional[str]:
-    secret = env.get(SECRET_VARIABLE, "")
-    return secret if len(secret) >= MIN_LENGTH else None
+def action_server_secret(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """ACTION_SERVER_SECRET (bot/settings.py checks its length), None when unset."""
+    return settings.load(env).actions.secret
 
 
 def header_matches(value: Optional[str], secret: str) -> bool:
