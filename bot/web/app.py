@@ -135,6 +135,9 @@ def demo_page_blueprint(settings: WebSettings) -> Blueprint:
 def demo_token_blueprint(settings: WebSettings) -> Blueprint:
     """GET /demo/customer-token?customer=c01: a token signed with the shop's secret, for the
     demo page's log-in. Registered only with the demo shop and SHOP_SIGNING_SECRET set."""
+    secret = settings.signing_secret
+    if not secret:
+        raise ValueError("demo customer tokens need SHOP_SIGNING_SECRET")
     blueprint = Blueprint("demo_tokens", url_prefix="/demo")
     customers = {c["id"]: c["name"] for c in json.loads(DEMO_SHOP.read_text("utf-8"))["customers"]}
 
@@ -143,7 +146,7 @@ def demo_token_blueprint(settings: WebSettings) -> Blueprint:
         customer = request.args.get("customer", "")
         if customer not in customers:
             return response.json({"error": "unknown demo customer"}, status=404)
-        signed = customer_token.sign(customer, settings.signing_secret, ttl_s=TOKEN_TTL_S)
+        signed = customer_token.sign(customer, secret, ttl_s=TOKEN_TTL_S)
         return response.json(
             {"customer": customer, "name": customers[customer], "token": signed, "expires_in": TOKEN_TTL_S},
             headers={"Cache-Control": "no-store"},
