@@ -37,7 +37,9 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.migrations import runner, stores
 from bot.rasa_ext.broker import publish_and_wait
+from bot.tracker_outbox import outbox
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,16 +56,12 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         # sender id -> number of events of the latest session, as read by the last retrieve
         self._stored_counts: Dict[Text, int] = {}
         # per conversation, the id of the last event the broker confirmed (the outbox mark)
-        self._outbox = sa.Table(
-            "aurora_event_outbox", sa.MetaData(),
-            sa.Column("sender_id", sa.String(255), primary_key=True),
-            sa.Column("published_id", sa.Integer, nullable=False),
-        )
+        self._outbox = outbox
         if self.event_broker is not None:
-            try:
-                self._outbox.metadata.create_all(self.engine)
-            except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
-                logger.warning("tracker_store.outbox.create error=%s", type(error).__name__)  # a replica raced us
+            try:  # our table at the newest schema (bot/migrations/tracker/); replicas starting together wait their turn
+                runner.upgrade(self.engine, stores.TRACKER)
+            except sa.exc.OperationalError as error:
+                logger.warning("tracker_store.outbox.upgrade error=%s", type(error).__name__)  # the database is down: saves retry
 
     async def _with_retries(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         deadline = time.monotonic() + _retry_window_s()

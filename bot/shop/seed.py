@@ -18,6 +18,7 @@ from typing import Dict, Optional
 from sqlalchemy import create_engine, delete, insert
 from sqlalchemy.engine import make_url
 
+from bot.migrations import runner, stores
 from bot.shop.factory import DEMO_DATABASE_URL
 from bot.shop.identifiers import phone_key
 from bot.shop.sql import (
@@ -42,7 +43,7 @@ def demo_address(customer_id: str, country: str) -> str:
 
 
 def seed_demo_shop(url: str, today: date, data_path: Path = Path("shop/demo_shop.json")) -> Dict[str, int]:
-    """Creates the tables and replaces their content with the demo shop; returns rows per table."""
+    """Brings the tables to the newest schema and replaces their content with the demo shop; returns rows per table."""
     data = json.loads(Path(data_path).read_text(encoding="utf-8"), parse_float=Decimal)  # money stays exact
 
     def day(offset: Optional[int]) -> Optional[date]:
@@ -83,7 +84,7 @@ def seed_demo_shop(url: str, today: date, data_path: Path = Path("shop/demo_shop
     _make_sqlite_folder(url)
     engine = create_engine(url, future=True)
     try:
-        metadata.create_all(engine)
+        runner.upgrade(engine, stores.SHOP)  # the tables, at the newest schema
         with engine.begin() as conn:  # one transaction: readers see the old shop or the new one
             for table in reversed(metadata.sorted_tables):
                 conn.execute(delete(table))
