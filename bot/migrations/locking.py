@@ -27,27 +27,17 @@ def advisory_key(store: Store) -> int:
 @contextlib.contextmanager
 def migration_connection(engine: Engine, store: Store) -> Iterator[Connection]:
     """A connection in a transaction that only one process at a time holds for `store`'s database;
-    committed when the block ends, rolled back if it raises (the DDL too, on both databases)."""
+    committed when the block ends, rolled back if it raises (the DDL too, on both databases).
+    Works on SQLAlchemy's future engines (ours) and legacy ones (Rasa's tracker store)."""
     if engine.dialect.name == "sqlite":
         with _file_lock(engine), engine.connect() as conn, _sqlite_transaction(conn):
             yield conn
         return
-    with engine.connect() as conn:
+    with engine.connect() as conn, conn.begin():
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
             conn.execute(select(func.pg_advisory_xact_lock(advisory_key(store))))
-        with _committed(conn):
-            yield conn
-
-
-@contextlib.contextmanager
-def _committed(conn: Connection) -> Iterator[None]:
-    try:
-        yield
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
+        yield conn
 
 
 @contextlib.contextmanager
@@ -57,16 +47,15 @@ def _sqlite_transaction(conn: Connection) -> Iterator[None]:
     driver = conn.connection.dbapi_connection
     # A batch migration copies a table and drops the old one: with foreign keys on, the drop
     # would delete or refuse the rows that refer to it. (SQLite ignores it inside a transaction.)
-    conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+    driver.execute("PRAGMA foreign_keys = OFF")
     driver.isolation_level = None  # BEGIN and COMMIT are ours
     try:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-        with _committed(conn):
+        with conn.begin():  # commits (or rolls back) the BEGIN below
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield
     finally:
         driver.isolation_level = ""  # back to the driver's default for the pool
-        conn.exec_driver_sql("PRAGMA foreign_keys = ON")  # as bot/sql_engine.py sets every connection
-        conn.commit()
+        driver.execute("PRAGMA foreign_keys = ON")  # as bot/sql_engine.py sets every connection
 
 
 @contextlib.contextmanager
