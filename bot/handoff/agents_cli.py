@@ -4,10 +4,10 @@ The password is read from AGENT_PASSWORD, or asked for without echo; never a com
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from typing import List, Optional
 
+from bot import settings
 from bot.handoff import db
 from bot.handoff.accounts import Accounts
 from bot.handoff.triage import texts as console_settings
@@ -31,7 +31,7 @@ def set_agent(username: str, display_name: Optional[str], role: Optional[str] = 
               languages: Optional[str] = None, teams: Optional[str] = None) -> int:
     spoken = _listed(languages, list(project_languages()), "language")
     joined = _listed(teams, list(console_settings().get("categories") or {}), "team")
-    password = os.environ.get("AGENT_PASSWORD") or getpass.getpass(f"Password for {username}: ")
+    password = settings.load().handoff.agent_password or getpass.getpass(f"Password for {username}: ")
     if len(password) < MIN_PASSWORD:
         print(f"The password needs at least {MIN_PASSWORD} characters.", file=sys.stderr)
         return 1

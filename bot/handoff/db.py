@@ -8,8 +8,6 @@ needs its revision in bot/migrations/handoff/versions/ (tests/test_migrations.py
 """
 from __future__ import annotations
 
-import os
-
 from sqlalchemy import (
     JSON, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
@@ -189,8 +187,11 @@ privacy_audit = Table(
 )
 
 
-def database_url(env=os.environ) -> str:
-    return env.get("HANDOFF_DATABASE_URL") or DEFAULT_URL
+def database_url(env=None) -> str:
+    """HANDOFF_DATABASE_URL (bot/settings.py), DEFAULT_URL when unset."""
+    from bot import settings
+
+    return settings.load(env).handoff.database_url
 
 
 def make_engine(url: str) -> Engine:

@@ -5,7 +5,6 @@ Plain functions over a loaded `SupportConfig`; the clock is always passed in, so
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from datetime import datetime, time as clock_time, timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot import settings
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_FILE = PROJECT_ROOT / "shop" / "support.yml"
@@ -55,7 +55,7 @@ def _ranges(spec, day: str, path: Path) -> List[Range]:
 
 
 def load_config(path: Optional[Path] = None) -> SupportConfig:
-    path = Path(path or os.environ.get("SUPPORT_HOURS_FILE") or DEFAULT_FILE)
+    path = Path(path or settings.load().handoff.support_hours_file)
     raw = yaml.safe_load(path.read_text("utf-8"))
     hours = raw.get("hours") or {}
     return SupportConfig(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Optional, Text
 
@@ -22,6 +21,7 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import settings
 from bot.handoff.context import message_from_event
 from bot.handoff.store import HandoffStore, default_store
 
@@ -95,13 +95,13 @@ class HandoffRelayBroker(EventBroker):
 
 
 async def _rabbitmq_from_environment(event_loop) -> Optional[EventBroker]:
-    url = os.environ.get("RABBITMQ_URL")
-    if not url:
+    rasa = settings.load().rasa
+    if not rasa.rabbitmq_url:
         return None
     from rasa.core.brokers.pika import PikaEventBroker
 
     from bot.rasa_ext.endpoints import pika_broker
 
-    config = pika_broker(url, os.environ.get("RABBITMQ_QUEUE", "rasa_events"), os.environ.get("RABBITMQ_EXCHANGE", ""))
+    config = pika_broker(rasa.rabbitmq_url, rasa.rabbitmq_queue, rasa.rabbitmq_exchange)
     config.pop("type")
     return await PikaEventBroker.from_endpoint_config(EndpointConfig(**config), event_loop or asyncio.get_event_loop())

@@ -8,14 +8,14 @@ hash anything personal before it gets here.
 from __future__ import annotations
 
 import os
-from typing import List, Optional, Protocol
+from typing import List, Mapping, Optional, Protocol
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
+from bot import settings
 from bot.handoff import db
 
-REDIS_VARIABLE = "GUESS_LIMIT_REDIS_URL"
 KEEP_S = 24 * 3600  # nothing older matters to any limit
 
 
@@ -70,8 +70,8 @@ class RedisAttempts:
         self.redis.delete(self.prefix + key)
 
 
-def attempts_from_environment(engine: Optional[Engine] = None, env=os.environ) -> Attempts:
-    url = env.get(REDIS_VARIABLE)
+def attempts_from_environment(engine: Optional[Engine] = None, env: Optional[Mapping[str, str]] = None) -> Attempts:
+    url = settings.load(env).security.guess_limit_redis_url
     if url:
         return RedisAttempts(url)
     return SqlAttempts(engine or db.make_engine(db.database_url(env)))

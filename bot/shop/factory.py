@@ -1,40 +1,32 @@
-"""The shop backend chosen in configuration (environment variables).
-
-| variable | default | what |
-|---|---|---|
-| SHOP_BACKEND | sql | `sql` (SQLite or PostgreSQL) or `shopify` |
-| SHOP_DATABASE_URL | sqlite:///var/shop.db (the demo shop) | SQLAlchemy URL: orders (sql backend), returns and incidents (both) |
-| SHOP_TIMEOUT_S | 3 | slower answers count as "the shop system isn't answering" |
-| SHOPIFY_BASE_URL, SHOPIFY_ACCESS_TOKEN | | the shop's Shopify Admin API (`https://<shop>.myshopify.com`) |
-| SHOP_SIGNING_SECRET | | secret the shop's site signs customer tokens with |
-"""
+"""The shop backend chosen in configuration: SHOP_BACKEND, SHOP_DATABASE_URL, SHOP_TIMEOUT_S,
+SHOPIFY_BASE_URL and SHOPIFY_ACCESS_TOKEN, SHOP_SEED_DEMO (declared in bot/settings.py)."""
 from __future__ import annotations
 
-import os
 from functools import lru_cache
+from typing import Mapping, Optional
 
+from bot import settings
+from bot.settings import DEMO_SHOP_DATABASE_URL as DEMO_DATABASE_URL  # noqa: F401 (bot/shop/seed.py uses it)
 from bot.shop.backend import ShopBackend
 
-DEMO_DATABASE_URL = "sqlite:///var/shop.db"
+
+def database_url(env: Optional[Mapping[str, str]] = None) -> str:
+    return settings.load(env).shop.database_url
 
 
-def database_url(env=os.environ) -> str:
-    return env.get("SHOP_DATABASE_URL") or DEMO_DATABASE_URL
+def is_demo(env: Optional[Mapping[str, str]] = None) -> bool:
+    return settings.load(env).shop.is_demo
 
 
-def is_demo(env=os.environ) -> bool:
-    return database_url(env) == DEMO_DATABASE_URL or env.get("SHOP_SEED_DEMO") == "1"
-
-
-def backend_from_environment(env=os.environ) -> ShopBackend:
+def backend_from_environment(env: Optional[Mapping[str, str]] = None) -> ShopBackend:
     from bot.shop.sql import SqlShopBackend
 
-    timeout_s = float(env.get("SHOP_TIMEOUT_S", "3"))
-    records = SqlShopBackend(database_url(env), timeout_s=timeout_s)
-    if env.get("SHOP_BACKEND", "sql") == "shopify":
+    shop = settings.load(env).shop
+    records = SqlShopBackend(shop.database_url, timeout_s=shop.timeout_s)
+    if shop.backend == "shopify":
         from bot.shop.shopify import ShopifyBackend
 
-        return ShopifyBackend(env["SHOPIFY_BASE_URL"], env["SHOPIFY_ACCESS_TOKEN"], records, timeout_s=timeout_s)
+        return ShopifyBackend(shop.shopify_base_url, shop.shopify_access_token, records, timeout_s=shop.timeout_s)
     return records
 
 
