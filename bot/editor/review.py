@@ -16,14 +16,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Mapping, Optional
 
-from bot import languages
+from bot import languages, settings
 from bot.shop.identifiers import EMAIL, ORDER_NUMBER, PHONE
 
 LOW_CONFIDENCE = 0.5  # config.yml's trust_model_above: below it the model is unsure
@@ -46,11 +45,10 @@ def mask(text: str) -> str:
     return _LONG_NUMBER.sub("<number>", text)
 
 
-def default_url(env=os.environ) -> str:
+def default_url(env: Optional[Mapping[str, str]] = None) -> str:
     """The tracker store `make run` uses: TRACKER_DB (SQLite), unless TRACKER_STORE_URL is set."""
-    if env.get("TRACKER_STORE_URL"):
-        return env["TRACKER_STORE_URL"]
-    return f"sqlite:///{env.get('TRACKER_DB', 'var/rasa_tracker.db')}"
+    rasa = settings.load(env).rasa
+    return rasa.tracker_store_url or f"sqlite:///{rasa.tracker_db}"
 
 
 def read_events(url: str, since: Optional[float] = None, until: Optional[float] = None,

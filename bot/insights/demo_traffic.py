@@ -8,14 +8,14 @@ Only for a demo bot: the conversations go into its tracker and handoff stores li
 from __future__ import annotations
 
 import json
-import os
 import random
 import sys
 import time
 import urllib.error
 import urllib.request
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Mapping, Optional
 
+from bot import settings
 from bot.settings import PROJECT_ROOT
 
 MAX_CONVERSATIONS = 2000
@@ -158,13 +158,14 @@ def _rate_after_resolve(customer: Customer, rasa_url: str) -> None:
         customer.say(f'/rate_support{{"csat_score": "{customer.rng.choice(SCORES["csat_score"])}"}}')
 
 
-def main(n: int, env=os.environ) -> int:
+def main(n: int, env: Optional[Mapping[str, str]] = None) -> int:
     if not 1 <= n <= MAX_CONVERSATIONS:
         print(f"demo-traffic: N must be between 1 and {MAX_CONVERSATIONS}", file=sys.stderr)
         return 2
-    rasa_url = (env.get("RASA_URL") or f"http://127.0.0.1:{env.get('RASA_PORT', '5005')}").rstrip("/")
-    web_url = f"http://127.0.0.1:{env.get('WEB_PORT', '8080')}"
-    password = env.get("BOT_DEMO_AGENT_PASSWORD")
+    loaded = settings.load(env)
+    rasa_url = loaded.web.rasa_url
+    web_url = f"http://127.0.0.1:{loaded.web.port}"
+    password = loaded.handoff.demo_agent_password
     if not password:
         print("BOT_DEMO_AGENT_PASSWORD is not set: handed-over cases will wait in the console unanswered.")
     print(f"Playing {n} demo conversations through {rasa_url} …")

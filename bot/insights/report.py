@@ -3,8 +3,7 @@ the page give the same numbers: the stores come from the environment (TRACKER_ST
 TRACKER_DB; HANDOFF_DATABASE_URL), days are the shop's (the support hours' timezone)."""
 from __future__ import annotations
 
-import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from bot.editor import review
 from bot.handoff import hours
@@ -17,7 +16,7 @@ def shop_window(first: Optional[str], last: Optional[str], channel: Optional[str
     return reading.window(first, last, hours.load_config().timezone, channel, language)
 
 
-def read(engine, win: reading.Window, env=os.environ) -> reading.Data:
+def read(engine, win: reading.Window, env: Optional[Mapping[str, str]] = None) -> reading.Data:
     """From the rollups once they hold every conversation (bot/insights/rollups.py), else from the
     tracker's events."""
     if rollups.is_built(engine):
@@ -25,7 +24,7 @@ def read(engine, win: reading.Window, env=os.environ) -> reading.Data:
     return reading.read(engine, review.default_url(env), win, default_language())
 
 
-def kpis(engine, win: reading.Window, env=os.environ) -> Dict[str, Any]:
+def kpis(engine, win: reading.Window, env: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     """The figures alone (the API, the CLI): added up by the database from the rollups once built."""
     if rollups.is_built(engine):
         return rollup_figures.kpis(engine, win, settings.load(env))

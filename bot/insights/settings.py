@@ -1,12 +1,13 @@
 """The shop's insights settings: shop/insights.yml, or the file INSIGHTS_FILE names."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping, Optional
 
 import yaml
 
+from bot import settings
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_FILE = PROJECT_ROOT / "shop" / "insights.yml"
@@ -21,8 +22,8 @@ class InsightsSettings:
     nps_quiet_days: int = 30
 
 
-def load(env=os.environ) -> InsightsSettings:
-    path = Path(env.get("INSIGHTS_FILE") or DEFAULT_FILE)
+def load(env: Optional[Mapping[str, str]] = None) -> InsightsSettings:
+    path = Path(settings.load(env).insights.file)
     raw = yaml.safe_load(path.read_text("utf-8")) or {} if path.is_file() else {}
     nps = raw.get("nps") or {}
     rate = float(nps.get("sampling_rate", 0.0))

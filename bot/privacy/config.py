@@ -2,13 +2,13 @@
 mistyped key stops with a message that names it: a wrong retention must never pass silently."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional
 
 import yaml
 
+from bot import settings
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_FILE = PROJECT_ROOT / "shop" / "privacy.yml"
@@ -69,8 +69,9 @@ def parse(loaded: Any) -> PrivacyConfig:
     )
 
 
-def config_path(env=os.environ) -> Path:
-    return Path(env.get("PRIVACY_FILE") or DEFAULT_FILE)
+def config_path(env: Optional[Mapping[str, str]] = None) -> Path:
+    """PRIVACY_FILE, else shop/privacy.yml (bot/settings.py)."""
+    return settings.load(env).privacy.file
 
 
 def load(path: Optional[Path] = None) -> PrivacyConfig:

@@ -1,19 +1,14 @@
-"""Where the project keeps customer data, from the same environment variables the servers read.
-
-| variable | default | what |
-|---|---|---|
-| TRACKER_STORE_URL, TRACKER_DB | sqlite:///var/rasa_tracker.db | Rasa's tracker store (bot/settings.py) |
-| HANDOFF_DATABASE_URL | sqlite:///var/handoff.db | cases, transcripts, notes, ratings, the audit log |
-| REVIEW_OUTPUT | reports/review.yml | `make review`'s file (and review.json beside it) |
-| RABBITMQ_URL, RABBITMQ_QUEUE | (none), rasa_events | the event stream: consumers are told of erasures |
-"""
+"""Where the project keeps customer data, from the settings the servers read (bot/settings.py):
+the tracker store (TRACKER_STORE_URL, else the SQLite file TRACKER_DB), the handoff store
+(HANDOFF_DATABASE_URL), `make review`'s file (REVIEW_OUTPUT) and the event stream (RABBITMQ_URL,
+RABBITMQ_QUEUE), whose consumers are told of erasures."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Optional
 
+from bot import settings
 from bot.settings import PROJECT_ROOT
 
 
@@ -31,19 +26,17 @@ def _project_path(value: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
-def tracker_url(env: Mapping[str, str] = os.environ) -> str:
-    if env.get("TRACKER_STORE_URL"):
-        return env["TRACKER_STORE_URL"]
-    return f"sqlite:///{_project_path(env.get('TRACKER_DB') or 'var/rasa_tracker.db')}"
+def tracker_url(env: Optional[Mapping[str, str]] = None) -> str:
+    rasa = settings.load(env).rasa
+    return rasa.tracker_store_url or f"sqlite:///{_project_path(rasa.tracker_db)}"
 
 
-def from_environment(env: Mapping[str, str] = os.environ) -> Places:
-    from bot.handoff import db
-
+def from_environment(env: Optional[Mapping[str, str]] = None) -> Places:
+    loaded = settings.load(env)
     return Places(
         tracker_url=tracker_url(env),
-        handoff_url=db.database_url(env),
-        review_file=_project_path(env.get("REVIEW_OUTPUT") or "reports/review.yml"),
-        rabbitmq_url=env.get("RABBITMQ_URL", ""),
-        rabbitmq_queue=env.get("RABBITMQ_QUEUE") or "rasa_events",
+        handoff_url=loaded.handoff.database_url,
+        review_file=_project_path(str(loaded.privacy.review_output)),
+        rabbitmq_url=loaded.rasa.rabbitmq_url,
+        rabbitmq_queue=loaded.rasa.rabbitmq_queue,
     )
