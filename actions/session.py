@@ -1,10 +1,10 @@
-import os
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import settings
 from bot.languages import project_languages
 from actions.trust import remember_customer, whatsapp_number
 from bot.shop.customer_token import customer_id_from
@@ -34,7 +34,7 @@ class ActionSessionStart(Action):
             events.append(SlotSet("language", language))
         # A logged-in customer's page sends a token signed with the shop's secret: it says who
         # they are, so the order form won't ask for their email. Forged or expired: ignored.
-        customer_id = customer_id_from(metadata.get("customer_token"), os.environ.get("SHOP_SIGNING_SECRET"))
+        customer_id = customer_id_from(metadata.get("customer_token"), settings.load().shop.signing_secret or None)
         if customer_id:
             events += remember_customer(tracker, customer_id)
         # WhatsApp vouches for the sender's number (never what a client's metadata claims): the

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -30,6 +29,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncRedisManager
 
+from bot import settings
 from bot.languages import default_language, project_languages
 from bot.responses import domain_response_text
 from bot.web import allowed_origins
@@ -72,10 +72,10 @@ class AllowedOriginsSocketIOInput(SocketIOInput):
         self.sio.eio.cors_allowed_origins = origins
         self.sio.eio.max_http_buffer_size = MAX_FRAME_BYTES
         self._checked_handlers(on_new_message)
-        redis_url = os.environ.get("SOCKETIO_REDIS_URL")
-        if redis_url:
+        rasa = settings.load().rasa
+        if rasa.socketio_redis_url:
             # Swapped in before any socket connects: the server initialises its manager on the first.
-            manager = AsyncRedisManager(redis_url, channel=os.environ.get("SOCKETIO_REDIS_CHANNEL", "aurora-socketio"))
+            manager = AsyncRedisManager(rasa.socketio_redis_url, channel=rasa.socketio_redis_channel)
             manager.set_server(self.sio)
             self.sio.manager = manager
             logger.info("socket.io rooms are shared through Redis")

@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple, TypeVar
 
@@ -38,6 +37,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.migrations import runner, stores
+from bot import settings
 from bot.rasa_ext.broker import publish_and_wait
 from bot.tracker_outbox import outbox
 
@@ -47,7 +47,7 @@ RETRYABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.Disconnectio
 
 
 def _retry_window_s() -> float:
-    return float(os.environ.get("TRACKER_STORE_RETRY_S", "30"))
+    return settings.load().rasa.tracker_store_retry_s
 
 
 class ResilientSQLTrackerStore(SQLTrackerStore):

@@ -1,13 +1,14 @@
-"""The WhatsApp channel's settings: environment variables named in credentials.yml, so the bot
-starts without WhatsApp configured (its webhook then answers 503)."""
+"""The WhatsApp channel's settings: environment variables named in credentials.yml (declared in
+bot/settings.py), so the bot starts without WhatsApp configured (its webhook then answers 503)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from bot.settings import DEFAULT_WHATSAPP_API_BASE_URL, whatsapp_variable
 
 CHANNEL_NAME = "whatsapp"
-DEFAULT_API_BASE_URL = "https://graph.facebook.com/v19.0"
+DEFAULT_API_BASE_URL = DEFAULT_WHATSAPP_API_BASE_URL
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,12 @@ ENV_DEFAULTS = {
 }
 
 
-def settings_from(credentials: Optional[Dict[str, Any]], environ=os.environ) -> WhatsAppSettings:
+def settings_from(credentials: Optional[Dict[str, Any]], environ: Optional[Mapping[str, str]] = None) -> WhatsAppSettings:
     """credentials.yml names the variables (`verify_token_env: WHATSAPP_VERIFY_TOKEN`); Rasa's
     own ${VAR} would refuse to start when one is unset."""
     credentials = credentials or {}
     names = {field: str(credentials.get(f"{field}_env") or default) for field, default in ENV_DEFAULTS.items()}
-    values = {field: environ.get(env, "").strip() for field, env in names.items()}
+    values = {field: whatsapp_variable(env, environ) for field, env in names.items()}
     return WhatsAppSettings(
         verify_token=values["verify_token"], app_secret=values["app_secret"],
         access_token=values["access_token"], phone_number_id=values["phone_number_id"],

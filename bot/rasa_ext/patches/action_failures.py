@@ -13,8 +13,9 @@ takes no timeout for actions from endpoints.yml).
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Dict, List
+
+from bot import settings
 
 logger = logging.getLogger(__name__)
 FALLBACK_RESPONSE = "utter_action_failed"
@@ -46,7 +47,7 @@ def apply() -> None:
     from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction, create_bot_utterance
 
     _originals.update(rasa_originals())
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT_S", "20"))
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = settings.load().rasa.action_timeout_s
     original_run = _originals["RemoteAction.run"]
 
     async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
