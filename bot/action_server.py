@@ -19,6 +19,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 
 from bot import settings as configuration
+from bot.migrations.startup import upgrade_existing_shop
 from bot.privacy import log_masking
 from bot.security.shared_secret import HEADER, SECRET_VARIABLE, action_server_secret, header_matches
 
@@ -62,6 +63,7 @@ def main(argv=None) -> int:
         return 2
     log_masking.install()  # no card number, email or phone in any log line
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    upgrade_existing_shop(settings.shop.database_url)  # before any replica of a new release answers
     host = args.host or settings.actions.host
     app = protected_app(args.actions, secret)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)  # as rasa-sdk's own server does

@@ -1,4 +1,4 @@
-"""python -m bot run | serve | shell | validate | train | eval | review | bench | agent | settings — the commands
+"""python -m bot run | serve | shell | validate | train | eval | review | bench | agent | settings | db — the commands
 behind the Makefile. Every command first checks the environment's settings (bot/settings.py)."""
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def main(argv=None) -> None:
     serve = commands.add_parser("serve", help="one process in the foreground (containers): rasa, actions or web")
     serve.add_argument("component", choices=["rasa", "actions", "web"])
     commands.add_parser("bench", help="ours beside stock Rasa (python -m bench --help for options)", add_help=False)
+    commands.add_parser("db", help="our databases' schema: upgrade, current, revision (python -m bot db --help)",
+                        add_help=False)
     commands.add_parser("privacy", help="customers' data: erase, export, retain, audit (python -m bot privacy --help)",
                         add_help=False)
     agent = commands.add_parser("agent", help="add an agent of the console, or set a new password")
@@ -114,6 +116,10 @@ def main(argv=None) -> None:
         from bench.harness import main as bench_main
 
         sys.exit(bench_main(rest))
+    if args.command == "db":
+        from bot.migrations.cli import main as db_main
+
+        sys.exit(db_main(rest))
     if args.command == "privacy":
         from bot.privacy.cli import main as privacy_main
 
