@@ -10,6 +10,8 @@ import os
 import random
 import subprocess
 import sys
+import time
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -182,3 +184,55 @@ def test_the_scale_bench_runs_small_on_sqlite(tmp_path):
     figures = __import__("json").loads(out.read_text())
     assert figures["events"] >= 2000 and figures["conversations"] > 50 and figures["same_figures_as_tracker_read"]
     assert figures["ingest_ms_per_event"] > 0 and figures["kpis_rollups_p95_ms"] > 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_days_built_in_advance_give_the_figures_the_tracker_gives_even_after_a_case_changes(backend, tmp_path):
+    from sqlalchemy import update
+
+    from bot.insights import days
+
+    sessions = traffic(220, seed=11)
+    with urls(backend, tmp_path) as (handoff_url, tracker_url, _):
+        engine, tracker = db.make_engine(handoff_url), create_engine(tracker_url)
+        try:
+            write_tracker(tracker, sessions)
+            write_handoff(engine, sessions)
+            done = backfill.rebuild(engine, tracker_url, "es", timezone=UTC)
+            assert done["days"] >= 15  # every day from the first conversation to 8 days ago
+            ranges = (("2026-11-02", "2026-11-08", {}), ("2026-11-01", "2026-11-30", {}),
+                      ("2026-11-04", "2026-11-12", {"channel": "whatsapp"}), ("2026-11-03", "2026-11-16", {"language": "pt"}))
+
+            def check(expect_covered: int) -> None:
+                for first, last, filters in ranges:
+                    win = reading.window(first, last, UTC, **filters)
+                    direct = metrics.kpis(reading.read(engine, tracker_url, win), SETTINGS)
+                    assert direct["conversations"] > 0
+                    assert rollup_figures.kpis(engine, win, SETTINGS) == direct, (first, last, filters)
+                whole = reading.window("2026-11-01", "2026-11-30", UTC)
+                cases = reading.cases_near(engine, whole, rollup_figures.CASE_COLUMNS)[0]
+                covered = days.usable(days.built(engine, whole), cases, whole.start - 86400, whole.end + 7 * 86400)
+                assert len(covered) == expect_covered
+
+            # 2 November (the first conversation) to the last day that ended 8 days ago, within November
+            cutoff = datetime.fromtimestamp(time.time() - rollups.SETTLE_AFTER_S, UTC).date() - timedelta(days=1)
+            buildable = (min(cutoff, date(2026, 11, 30)) - date(2026, 11, 2)).days + 1
+            check(expect_covered=buildable)
+            # An agent resolves a case left waiting: its day is worked out from the summary rows
+            # until the next pass builds it again.
+            with engine.begin() as conn:
+                waiting = conn.execute(select(db.cases.c.id, db.cases.c.created_at)
+                                       .where(db.cases.c.status != "resolved").order_by(db.cases.c.created_at)).first()
+                assert waiting is not None
+                conn.execute(update(db.cases).where(db.cases.c.id == waiting.id).values(status="resolved", closed_at=waiting.created_at + 600))
+            check(expect_covered=buildable - 1)
+            assert days.build_due(engine, UTC) == 1
+            check(expect_covered=buildable)
+            # The shop moves to another timezone: its days are other days, built again.
+            madrid = ZoneInfo("Europe/Madrid")
+            assert days.build_due(engine, madrid, limit=None) >= 15
+            win = reading.window("2026-11-03", "2026-11-10", madrid)
+            assert rollup_figures.kpis(engine, win, SETTINGS) == metrics.kpis(reading.read(engine, tracker_url, win), SETTINGS)
+        finally:
+            engine.dispose()
+            tracker.dispose()

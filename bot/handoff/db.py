@@ -164,6 +164,35 @@ insights_rollup_state = Table(
     Column("how", String(16), nullable=False),  # fresh | backfill
 )
 
+# Daily pre-aggregates of the rollups (bot/insights/days.py): per shop day whose conversations are
+# all settled, the conversations counted by outcome, and what the day was built with.
+insights_days = Table(
+    "insights_days", metadata,
+    Column("timezone", String(64), primary_key=True),
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD in that timezone
+    Column("cases_since", Float, nullable=False),  # the cases its conversations could have opened
+    Column("cases_until", Float, nullable=False),
+    Column("look_ahead_until", Float, nullable=False),  # a range must look ahead this far to use it
+    Column("fingerprint", String(40), nullable=False),  # of those cases: ids, conversations, statuses
+    Column("built_at", Float, nullable=False),
+)
+insights_day_outcomes = Table(
+    "insights_day_outcomes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("timezone", String(64), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("topic", String(128)),
+    Column("contained", Boolean, nullable=False),
+    Column("resolved", Boolean, nullable=False),  # by a person
+    Column("repeat_free", Boolean, nullable=False),  # first contact resolved
+    Column("handed", Boolean, nullable=False),
+    Column("conversations", Integer, nullable=False),
+    Column("first_started", Float, nullable=False),
+    Index("ix_insights_day_outcomes_day", "timezone", "day"),
+)
+
 # One row per change to a case (new case, message, claim, ...): the console's live updates follow it.
 changes = Table(
     "handoff_changes", metadata,

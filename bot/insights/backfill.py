@@ -13,12 +13,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.insights import fold, rollups
+from bot.handoff import hours
+from bot.insights import days, fold, rollups
 
 CHUNK = 5000  # events fetched per round trip, and finished conversations written per insert
 
@@ -57,8 +59,9 @@ def has_events(url: str) -> bool:
         engine.dispose()
 
 
-def rebuild(engine: Engine, tracker_url: str, default_language: str) -> Dict[str, float]:
-    """Replace the rollups with the fold of every stored event. Returns what it did."""
+def rebuild(engine: Engine, tracker_url: str, default_language: str, timezone: Optional[ZoneInfo] = None) -> Dict[str, float]:
+    """Replace the rollups with the fold of every stored event, and build the days that can be
+    (bot/insights/days.py; the shop's days unless `timezone`). Returns what it did."""
     started = time.monotonic()
     states: Dict[str, fold.SenderState] = {}
     finished: List[fold.Summary] = []
@@ -82,7 +85,8 @@ def rebuild(engine: Engine, tracker_url: str, default_language: str) -> Dict[str
         rollups.save(conn, states.values(), fresh=True)
         rollups.settle(conn)
         rollups.mark_built(conn, "backfill")
-    return {"events": events, "conversations": conversations, "senders": len(states),
+    built_days = days.build_due(engine, timezone or hours.load_config().timezone, limit=None)
+    return {"events": events, "conversations": conversations, "senders": len(states), "days": built_days,
             "seconds": round(time.monotonic() - started, 1)}
 
 

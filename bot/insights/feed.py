@@ -23,7 +23,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.insights import rollups
+from bot.handoff import hours
+from bot.insights import days, rollups
 
 logger = logging.getLogger(__name__)
 MAX_BATCH = 500  # events folded per transaction at most
@@ -83,8 +84,11 @@ class RollupFeed:
         try:
             with self._engine.begin() as conn:
                 rollups.settle(conn)
+            days.build_due(self._engine, hours.load_config().timezone)
         except SQLAlchemyError as error:
             logger.warning("insights rollups: not settled (%s)", type(error).__name__)
+        except Exception:  # the days are an optimisation: folding must go on
+            logger.exception("insights rollups: days not built")
 
     def _fold(self, events: List[Tuple[Dict[str, Any], Future]]) -> None:
         if not events:

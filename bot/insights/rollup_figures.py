@@ -15,25 +15,28 @@ the result equals metrics.kpis.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import bindparam, text
 
 from bot.editor.review import FALLBACK_INTENT
 from bot.handoff import db
-from bot.insights import metrics, reading
+from bot.insights import days, metrics, reading
 from bot.insights.conversations import FALLBACKS, Conversation
 from bot.insights.settings import InsightsSettings
 
 CASE_COLUMNS = [db.cases.c[name] for name in ("id", "conversation_id", "channel", "language", "reason", "status",
                                               "created_at", "claimed_at", "closed_at", "csat")]
+# :until bounds the look-ahead of the next same-topic contact; [:since, :near_until) is where the
+# cases and their senders' conversations are read.
 NEXT_SAME_TOPIC = """(SELECT MIN(n.started_at) FROM insights_conversations n WHERE n.{who} = c.{who} AND n.topic = c.topic
     AND n.started_at > c.ended_at AND n.started_at < :until)"""
-CASE_SENDERS = "(SELECT conversation_id FROM handoff_cases WHERE created_at >= :since AND created_at < :until)"
-# Each conversation of the range, with its next same-topic contacts (by sender, by customer).
+CASE_SENDERS = "(SELECT conversation_id FROM handoff_cases WHERE created_at >= :since AND created_at < :near_until)"
+# Each conversation of [start, end), with its next same-topic contacts (by sender, by customer).
 NEXTS = f"""SELECT c.sender_id, c.started_at, c.ended_at, c.channel, c.language, c.topic, c.handoff_action, c.last_action,
     CASE WHEN c.settled THEN c.next_same_topic WHEN c.topic IS NOT NULL THEN {NEXT_SAME_TOPIC.format(who="sender_id")} END AS ns,
     CASE WHEN c.settled THEN NULL WHEN c.topic IS NOT NULL AND c.customer_id IS NOT NULL
@@ -46,10 +49,10 @@ OUTCOMES = f"""SELECT channel, language, topic, handoff_action, CASE WHEN last_a
     CASE WHEN topic IS NOT NULL AND {GAP} <= :contained_repeat THEN 1 ELSE 0 END,
     CASE WHEN topic IS NOT NULL AND {GAP} <= :fcr_repeat THEN 1 ELSE 0 END, COUNT(*), MIN(started_at)
     FROM ({NEXTS} AND c.sender_id NOT IN {CASE_SENDERS}) AS x GROUP BY 1, 2, 3, 4, 5, 6, 7"""
-# Every conversation near the range of the senders who had a case near it: the cases are matched
-# to them; those in the range (and its filters) are counted one by one.
-WITH_A_CASE = NEXTS.replace("c.started_at >= :start AND c.started_at < :end", "c.started_at >= :since AND c.started_at < :until") \
-    + f" AND c.sender_id IN {CASE_SENDERS} ORDER BY c.started_at"
+# Every conversation near [start, end) of the senders who had a case near it: the cases are
+# matched to them; those in [start, end) (and the filters) are counted one by one.
+WITH_A_CASE = NEXTS.replace("c.started_at >= :start AND c.started_at < :end", "c.started_at >= :since AND c.started_at < :near_until") \
+    .format(filters="") + f" AND c.sender_id IN {CASE_SENDERS} ORDER BY c.started_at"
 REPLY_TIMES = """SELECT channel, language, {concat} FROM insights_conversations c
     WHERE c.started_at >= :start AND c.started_at < :end{filters} AND CAST(c.response_ms AS TEXT) <> '[]'
     GROUP BY channel, language"""
@@ -66,49 +69,33 @@ class Group:
     with_topic: int = 0
     first_contact_resolved: int = 0
     handed_over: int = 0
-    response_ms: List[float] = field(default_factory=list)
+    response_ms: Any = field(default_factory=list)  # sorted (a numpy array once read)
 
 
 def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, Any]:
     since, until = win.start - reading.LOOK_BEHIND.total_seconds(), win.end + reading.LOOK_AHEAD.total_seconds()
-    bounds: Dict[str, Any] = {"start": win.start, "end": win.end, "until": until, "since": since,
-                              "fallbacks": sorted(FALLBACKS | {FALLBACK_INTENT}),
-                              "contained_repeat": metrics.CONTAINED_REPEAT_S, "fcr_repeat": metrics.FCR_REPEAT_S}
-    filters = ""
-    for name in ("channel", "language"):
-        if getattr(win, name) is not None:
-            filters += f" AND c.{name} = :{name}"
-            bounds[name] = getattr(win, name)
-    # Five independent reads, each on its own connection: the database works on them side by side.
-    reads = [_POOL.submit(_outcomes_and_replies, engine, filters, bounds), _POOL.submit(_query, engine, WITH_A_CASE.format(filters=""), bounds),
-             _POOL.submit(reading.cases_near, engine, win, CASE_COLUMNS), _POOL.submit(_surveys, engine, win)]
-    (counted, times), with_a_case, (cases, in_window, replies), surveys = [r.result() for r in reads]
-    if sum(row[7] for row in counted) > reading.MAX_CONVERSATIONS:
+    filters, values = _filters(win)
+    # Independent reads, each on its own connection: the database works on them side by side.
+    reads = [_POOL.submit(days.built, engine, win), _POOL.submit(reading.cases_near, engine, win, CASE_COLUMNS),
+             _POOL.submit(_surveys, engine, win), _POOL.submit(_reply_times, engine, filters, dict(values, start=win.start, end=win.end))]
+    built, (cases, in_window, replies), surveys, times = [r.result() for r in reads]
+    # The days built in advance as they are, the rest (recent days, stale ones) from the summary rows.
+    covered = days.usable(built, cases, since, until)
+    parts = [_POOL.submit(days.summed, engine, win, covered)] + \
+        [_POOL.submit(live_outcomes, engine, win, interval, until, cases) for interval in days.not_covered(win, covered)]
+    # (channel, language, topic, contained, resolved by a person, first contact resolved, handed over) → conversations
+    outcomes: Counter = Counter()
+    first_seen: Dict[str, float] = {}
+    for part in parts:
+        counted, seen = part.result()
+        outcomes.update(counted)
+        for topic, started in seen.items():
+            first_seen[topic] = min(started, first_seen.get(topic, started))
+    if sum(outcomes.values()) > reading.MAX_CONVERSATIONS:
         raise reading.BadRange(f"the range holds more than {reading.MAX_CONVERSATIONS:,} conversations: ask for a shorter one")
     for case in in_window:  # once, not once per group
         case["first_response_s"] = max(0.0, replies[case["id"]] - case["created_at"]) if case["id"] in replies else None
         case["resolution_s"] = metrics.resolution_s(case)
-    case_of = reading.match_cases([Conversation(*row[:3], "", "") for row in with_a_case], cases)
-    one_by_one = [row for row in with_a_case if win.contains(row[1]) and win.matches(row[3], row[4])]
-
-    # (channel, language, topic, contained, resolved by a person, first contact resolved, handed over) → conversations
-    outcomes: Counter = Counter()
-    first_seen: Dict[str, float] = {}
-    for channel, language, topic, handoff_action, fallback, back_72h, back_7d, n, started in counted:
-        outcomes[(channel, language, topic, not handoff_action and not fallback and not back_72h, False,
-                  topic is not None and not back_7d, bool(handoff_action))] += n
-        first_seen[topic or "(none)"] = min(started, first_seen.get(topic or "(none)", started))
-    for sender, started, ended, channel, language, topic, handoff_action, last_action, by_sender, by_customer in one_by_one:
-        case = case_of.get(f"{sender}@{started:.3f}")  # Conversation.key
-        nexts = [n for n in (by_sender, by_customer) if n is not None and n < until] if topic else []
-        gap = min(nexts) - ended if nexts else None
-        handed = case is not None or bool(handoff_action)
-        fallback = last_action in FALLBACKS or last_action == FALLBACK_INTENT
-        contained = not handed and not fallback and not (gap is not None and gap <= metrics.CONTAINED_REPEAT_S)
-        repeat_free = topic is not None and not (gap is not None and gap <= metrics.FCR_REPEAT_S)
-        resolved = case is not None and case.get("status") == "resolved"
-        outcomes[(channel, language, topic, contained, resolved, repeat_free, handed)] += 1
-        first_seen[topic or "(none)"] = min(started, first_seen.get(topic or "(none)", started))
 
     overall, channels, languages, topics = Group(), defaultdict(Group), defaultdict(Group), {}
     for (channel, language, topic, contained, resolved, repeat_free, handed), n in outcomes.items():
@@ -142,6 +129,52 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
     }
 
 
+def live_outcomes(engine, win: reading.Window, interval: Tuple[float, float], until: float,
+                  cases: List[Dict[str, Any]]) -> Tuple[Counter, Dict[str, float]]:
+    """The outcomes of the conversations started in [start, end) within the window's filters,
+    from the summary rows: repeats looked for before `until`, matched to `cases` (every case
+    opened near the interval). Also when each topic was first seen."""
+    start, end = interval
+    filters, values = _filters(win)
+    bounds: Dict[str, Any] = dict(
+        values, start=start, end=end, until=until, since=start - reading.LOOK_BEHIND.total_seconds(),
+        near_until=min(until, end + reading.LOOK_AHEAD.total_seconds()), fallbacks=sorted(FALLBACKS | {FALLBACK_INTENT}),
+        contained_repeat=metrics.CONTAINED_REPEAT_S, fcr_repeat=metrics.FCR_REPEAT_S)
+    counted = _query(engine, OUTCOMES.format(filters=filters), bounds, ("fallbacks",))
+    with_a_case = _query(engine, WITH_A_CASE, bounds)
+    case_of = reading.match_cases([Conversation(*row[:3], "", "") for row in with_a_case], cases)
+
+    outcomes: Counter = Counter()
+    first_seen: Dict[str, float] = {}
+    for channel, language, topic, handoff_action, fallback, back_72h, back_7d, n, started in counted:
+        outcomes[(channel, language, topic, not handoff_action and not fallback and not back_72h, False,
+                  topic is not None and not back_7d, bool(handoff_action))] += n
+        first_seen[topic or "(none)"] = min(started, first_seen.get(topic or "(none)", started))
+    for sender, started, ended, channel, language, topic, handoff_action, last_action, by_sender, by_customer in with_a_case:
+        if not (start <= started < end and win.matches(channel, language)):
+            continue
+        case = case_of.get(f"{sender}@{started:.3f}")  # Conversation.key
+        nexts = [n for n in (by_sender, by_customer) if n is not None and n < until] if topic else []
+        gap = min(nexts) - ended if nexts else None
+        handed = case is not None or bool(handoff_action)
+        fallback = last_action in FALLBACKS or last_action == FALLBACK_INTENT
+        contained = not handed and not fallback and not (gap is not None and gap <= metrics.CONTAINED_REPEAT_S)
+        repeat_free = topic is not None and not (gap is not None and gap <= metrics.FCR_REPEAT_S)
+        resolved = case is not None and case.get("status") == "resolved"
+        outcomes[(channel, language, topic, contained, resolved, repeat_free, handed)] += 1
+        first_seen[topic or "(none)"] = min(started, first_seen.get(topic or "(none)", started))
+    return outcomes, first_seen
+
+
+def _filters(win: reading.Window) -> Tuple[str, Dict[str, Any]]:
+    filters, values = "", {}
+    for name in ("channel", "language"):
+        if getattr(win, name) is not None:
+            filters += f" AND c.{name} = :{name}"
+            values[name] = getattr(win, name)
+    return filters, values
+
+
 def _query(engine, query: str, bounds: Dict[str, Any], expanding: Tuple[str, ...] = ()) -> list:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -152,9 +185,8 @@ def _query(engine, query: str, bounds: Dict[str, Any], expanding: Tuple[str, ...
         return conn.execute(statement.bindparams(*(bindparam(n, expanding=True) for n in expanding)), bounds).all()
 
 
-def _outcomes_and_replies(engine, filters: str, bounds: Dict[str, Any]) -> tuple:
-    return (_query(engine, OUTCOMES.format(filters=filters), bounds, ("fallbacks",)),
-            reply_times(_query(engine, REPLY_TIMES.format(concat="{concat}", filters=filters), bounds)))
+def _reply_times(engine, filters: str, bounds: Dict[str, Any]) -> Dict[tuple, Any]:
+    return reply_times(_query(engine, REPLY_TIMES.format(concat="{concat}", filters=filters), bounds))
 
 
 def _core(group: Group, cases: List[Dict[str, Any]], replies: Dict[int, float], surveys: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -171,8 +203,8 @@ def _core(group: Group, cases: List[Dict[str, Any]], replies: Dict[int, float], 
         "handoffs": len(cases),
         "handoff_rate": metrics._rate(len(cases), group.conversations),
         "handoff_reasons": dict(Counter(c["reason"] for c in cases).most_common()),
-        "bot_response_ms_p50": metrics._p50(group.response_ms),
-        "bot_response_ms_p90": metrics.percentile(group.response_ms, 0.9),
+        "bot_response_ms_p50": _sorted_p50(group.response_ms),
+        "bot_response_ms_p90": _sorted_percentile(group.response_ms, 0.9),
         "human_first_response_s_p50": metrics._p50(first_responses),
         "resolution_time_s_p50": metrics._p50(resolutions),
         "resolved_by_person": sum(1 for c in cases if c["status"] == "resolved"),
@@ -202,10 +234,23 @@ def reply_times(rows: List[Tuple[str, str, str]]) -> Dict[tuple, Any]:
     return found
 
 
-def _sorted(arrays: list) -> List[float]:
+def _sorted(arrays: list) -> Any:
     import numpy
 
-    return numpy.sort(numpy.concatenate(arrays)).tolist() if arrays else []
+    return numpy.sort(numpy.concatenate(arrays)) if arrays else []
+
+
+def _sorted_p50(ordered) -> Optional[float]:
+    """metrics._p50 of values already sorted: the same middle, the same rounding, no second sort."""
+    n = len(ordered)
+    if not n:
+        return None
+    return round(float(ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2), 1)
+
+
+def _sorted_percentile(ordered, share: float) -> Optional[float]:
+    """metrics.percentile (nearest rank) of values already sorted."""
+    return float(ordered[max(0, math.ceil(share * len(ordered)) - 1)]) if len(ordered) else None
 
 
 def _surveys(engine, win: reading.Window) -> List[Dict[str, Any]]:

@@ -124,9 +124,20 @@ def save(conn: Connection, states: Iterable[fold.SenderState], fresh: bool = Fal
     else:
         _upsert(conn, CONVERSATIONS, list(conversations.values()), "key")
         _upsert(conn, SENDERS, sender_rows, "sender_id")
+        _forget_changed_days(conn, [row["started_at"] for row in conversations.values()])
     for state in states:
         state.touched.clear()
         state.stored = (state.language, state.after_session_start, state.current.key if state.current else None)
+
+
+def _forget_changed_days(conn: Connection, started_ats: List[float]) -> None:
+    """A conversation old enough to be in a built day changed (rare: a session resumed after days):
+    that day is worked out again."""
+    from bot.insights import days
+
+    old = [at for at in started_ats if at < time.time() - SETTLE_AFTER_S]
+    if old:
+        days.forget_started(conn, old)
 
 
 def _changed(row: dict, state: fold.SenderState) -> bool:
@@ -134,6 +145,9 @@ def _changed(row: dict, state: fold.SenderState) -> bool:
 
 
 def clear(conn: Connection) -> None:
+    from bot.insights import days
+
+    days.clear(conn)
     for table in (CONVERSATIONS, SENDERS, STATE):
         conn.execute(delete(table))
 
@@ -166,6 +180,7 @@ def anonymise(engine: Engine, sender_ids: Iterable[str]) -> int:
 
     from sqlalchemy import update
 
+    from bot.insights import days
     from bot.privacy.case_records import ERASED_PREFIX
 
     changed = 0
@@ -177,6 +192,7 @@ def anonymise(engine: Engine, sender_ids: Iterable[str]) -> int:
                 conn.execute(update(CONVERSATIONS).where(CONVERSATIONS.c.key == key).values(
                     key=f"{opaque}@{started_at:.3f}", sender_id=opaque, customer_id=None, order_ids=[],
                     product_categories=[]))
+                days.forget_started(conn, [started_at])  # rebuilt with the anonymised rows
                 changed += 1
             conn.execute(delete(SENDERS).where(SENDERS.c.sender_id == sender_id))
     return changed
