@@ -121,7 +121,7 @@ VARIABLES: List[Variable] = [
     # Running in production
     _var("TRACKER_STORE_URL", "rasa", "tracker_store_url", url("postgresql"), "",
          "conversations in PostgreSQL (Rasa's SQL tracker store, see below), e.g. "
-         "`postgresql://aurora:…@postgres:5432/rasa`", "production", shown_default="(`TRACKER_DB`)"),
+         "`postgresql://aurora:…@postgres:5432/rasa`", "production", shown_default="(the SQLite file `TRACKER_DB`)"),
     _var("TRACKER_STORE_RETRY_S", "rasa", "tracker_store_retry_s", seconds, 30.0,
          "how long a turn retries the tracker store while its database restarts", "production", shown_default="30"),
     _var("LOCK_STORE_URL", "rasa", "lock_store_url", url("redis", "rediss"), "",
@@ -156,7 +156,7 @@ VARIABLES: List[Variable] = [
     _var("INSIGHTS_FILE", "insights", "file", path, PROJECT_ROOT / "shop" / "insights.yml",
          "currency, costs, NPS sampling of the insights", "files", shown_default="`shop/insights.yml`"),
     _var("REVIEW_OUTPUT", "privacy", "review_output", path, Path("reports/review.yml"),
-         "`make review`'s file (and `review.json` beside it), cleared by the retention", "files",
+         "where the retention finds `make review`'s file (and `review.json` beside it) to delete it in time", "files",
          shown_default="`reports/review.yml`"),
 ]
 NAMES = tuple(variable.name for variable in VARIABLES)

@@ -30,8 +30,9 @@ def _variables_in_code() -> set:
 
 
 def _substitute(value: str) -> str:
-    """${VAR:?...}, ${VAR:-default} and $(VAR) become a sample value."""
-    value = re.sub(r"\$\{(\w+)(:[?-][^}]*)?\}", lambda m: f"sample{m.group(1).lower()}", str(value))
+    """${VAR:-default} becomes its default; ${VAR:?...}, ${VAR} and $(VAR) a sample value."""
+    value = re.sub(r"\$\{\w+:-([^}]*)\}", lambda m: m.group(1), str(value))
+    value = re.sub(r"\$\{(\w+)(:\?[^}]*)?\}", lambda m: f"sample{m.group(1).lower()}", value)
     return re.sub(r"\$\((\w+)\)", lambda m: f"sample{m.group(1).lower()}", value)
 
 
@@ -104,7 +105,8 @@ def test_helm_values_follow_rasas_chart_and_the_code():
     for env in (values["extraEnv"], values["rasa-action-server"]["extraEnv"]):
         names = {item["name"] for item in env}
         assert not names - known, names - known
-    env = {item["name"]: _substitute(item.get("value", "x")) for item in values["extraEnv"]}
+    # a secret (valueFrom) stands for a real one: long enough for bot/settings.py's checks
+    env = {item["name"]: _substitute(item.get("value", "sample-secret-from-kubernetes")) for item in values["extraEnv"]}
     settings = from_environment(env)
     assert production.tracker_store(settings.tracker_store_url)["db"] == "rasa"
     assert production.lock_store(settings.lock_store_url, settings.lock_store_prefix)["key_prefix"] == "aurora"
