@@ -15,10 +15,6 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 import snowballstemmer
 import yaml
 
-SNOWBALL_NAMES = {
-    "es": "spanish", "en": "english", "pt": "portuguese", "fr": "french", "it": "italian",
-    "de": "german", "nl": "dutch", "ca": "catalan", "sv": "swedish", "da": "danish",
-}
 TYPO_MIN_LENGTH = 5
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -57,9 +53,21 @@ def within_one_edit(a: str, b: str) -> bool:
     return False
 
 
+def snowball_name(language: Optional[str]) -> Optional[str]:
+    """Snowball's stemmer for a language code ("fr" -> "french"), from CLDR's English name of the
+    language (Babel): no table of languages here. None when Snowball has no stemmer for it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(language or "").get_language_name("en").lower()
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    return name if name in snowballstemmer.algorithms() else None
+
+
 class _Stemmer:
     def __init__(self, language: str) -> None:
-        name = SNOWBALL_NAMES.get(language)
+        name = snowball_name(language)
         self._stemmer = snowballstemmer.stemmer(name) if name else None
 
     def __call__(self, word: str) -> str:
