@@ -2,14 +2,24 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Optional
 
-NUMBER_WORDS = {
-    # es, en, pt: the words for one to five
-    "uno": 1, "un": None, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "um": 1, "uma": 1, "dois": 2, "duas": 2, "três": 3, "quatro": 4,
-}
+import yaml
+
+from bot.settings import PROJECT_ROOT
+
+# The words for one to five, per language: data (a new language adds its words there).
+RATING_WORDS_FILE = PROJECT_ROOT / "shop" / "rating_words.yml"
+
+
+@lru_cache(maxsize=1)
+def number_words(path: Path = RATING_WORDS_FILE) -> Dict[str, int]:
+    """word -> 1..5, every language's words together (a rating is read before its language is)."""
+    by_language = yaml.safe_load(path.read_text("utf-8")) or {}
+    return {str(word).lower(): int(score) for words in by_language.values() for word, score in (words or {}).items()
+            if 1 <= int(score) <= 5}
 
 
 def score_in(value: Any) -> Optional[int]:
@@ -22,7 +32,8 @@ def score_in(value: Any) -> Optional[int]:
     digits = re.findall(r"(?<!\d)([1-5])(?:\s*(?:/|de|of|out of)\s*5)?(?!\d)", text)
     if digits:
         return int(digits[0])
+    words = number_words()
     for word in re.findall(r"\w+", text):
-        if NUMBER_WORDS.get(word):
-            return NUMBER_WORDS[word]
+        if word in words:
+            return words[word]
     return None
