@@ -362,8 +362,8 @@ def agent_api_blueprint(store: HandoffStore, accounts: Accounts, rasa: RasaConve
     @api.get("/canned-replies")
     @authenticated
     async def canned_replies(request: Request) -> HTTPResponse:
-        language = request.args.get("language") or "es"
-        return response.json({"replies": canned.get(language) or canned.get("es") or []})
+        language = request.args.get("language") or default_language()
+        return response.json({"replies": canned.get(language) or canned.get(default_language()) or []})
 
     @api.get("/events")
     @authenticated
