@@ -8,11 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
 
 import pytest
+import redis
 import socketio
 import yaml
 
@@ -22,6 +24,7 @@ from bot.web.i18n import texts
 from tests.agent_client import AgentClient, texts_by
 from tests.conftest import PROJECT_ROOT, http, running_bot
 from tests.expected import matches, order_status_text, says
+from tests.waiting import wait_until
 
 CONSOLE = texts("console", "es")  # the console's words in the shop's default language
 
@@ -139,26 +142,34 @@ def test_resolving_asks_for_a_rating_that_is_kept_with_the_case(hb, agent, sende
 
 
 @contextlib.contextmanager
-def website_customer(settle_s: float):
-    """A socket.io client like the widget: (client, session id, texts received so far)."""
+def website_customer():
+    """A socket.io client like the widget: (client, session id, texts received so far), once Rasa
+    confirmed the session (the socket is then in the session's room)."""
     session_id = uuid.uuid4().hex
     received = []
+    confirmed = threading.Event()
     client = socketio.Client(reconnection=False)
     client.on("bot_uttered", lambda data: received.append(data.get("text")))
+
+    @client.on("session_confirm")
+    def on_session_confirm(confirmed_id) -> None:
+        if confirmed_id == session_id:
+            confirmed.set()
+
     client.connect(f"http://127.0.0.1:{RASA_PORT}", socketio_path="/socket.io", transports=["polling"])
     try:
         client.emit("session_request", {"session_id": session_id})
-        time.sleep(settle_s)
+        assert confirmed.wait(20), "Rasa did not confirm the socket.io session"
         yield client, session_id, received
     finally:
         client.disconnect()
 
 
 def test_the_website_customer_gets_the_agents_reply_live(hb, agent):
-    with website_customer(settle_s=0.5) as (client, session_id, received):
+    with website_customer() as (client, session_id, received):
         def say_and_wait(text: str, count: int) -> None:
             client.emit("user_uttered", {"message": text, "session_id": session_id, "customData": {"language": "es"}})
-            wait_until(lambda: len(received) >= count)
+            wait_until(lambda: len(received) >= count, message=lambda: f"a reply to {text!r} (got {received})")
 
         say_and_wait("hola", 1)
         say_and_wait("quiero hablar con una persona", 2)
@@ -166,29 +177,33 @@ def test_the_website_customer_gets_the_agents_reply_live(hb, agent):
         case = agent.case_of(session_id)
         assert case["channel"] == "socketio"
         agent.ok("POST", f"/api/cases/{case['id']}/claim")
-        wait_until(lambda: says("utter_agent_joined", "es", agent_name="Demo") in received)
+        wait_until(lambda: says("utter_agent_joined", "es", agent_name="Demo") in received, message="the agent joined")
         sent = agent.ok("POST", f"/api/cases/{case['id']}/messages", {"text": "Hola, te leo. ¿Qué talla necesitas?"}, status=201)
         assert sent["message"]["delivered"] is True
-        wait_until(lambda: "Hola, te leo. ¿Qué talla necesitas?" in received)
+        wait_until(lambda: "Hola, te leo. ¿Qué talla necesitas?" in received, message="the agent's reply")
         client.emit("user_uttered", {"message": "<script>window.__xss=1</script> la M", "session_id": session_id})
         case = agent.wait_for_case(case["id"], lambda c: any("la M" in t for t in texts_by(c, "customer")))
         assert texts_by(case, "customer")[-1] == "<script>window.__xss=1</script> la M"  # stored as typed: the page renders text
         agent.ok("POST", f"/api/cases/{case['id']}/handback")
-        wait_until(lambda: says("utter_handback", "es") in received)
+        wait_until(lambda: says("utter_handback", "es") in received, message="the hand back")
 
 
 def test_a_message_sent_by_another_replica_reaches_the_socket_through_redis(hb):
-    with website_customer(settle_s=1.0) as (_, session_id, received):
+    with website_customer() as (_, session_id, received):
+        # Rasa's socket.io server subscribes to the channel in the background after its first
+        # connection: what is published before that reaches no one.
+        wait_until(lambda: redis_subscribers(SOCKETIO_CHANNEL) >= 1, message=f"Rasa subscribed to {SOCKETIO_CHANNEL}")
         other_replica = socketio.RedisManager(REDIS_URL, channel=SOCKETIO_CHANNEL, write_only=True)
         other_replica.emit("bot_uttered", {"text": "from the other replica"}, room=session_id)
-        wait_until(lambda: "from the other replica" in received)
+        wait_until(lambda: "from the other replica" in received, message="the other replica's message")
 
 
-def wait_until(condition, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
+def redis_subscribers(channel: str) -> int:
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        return dict(connection.pubsub_numsub(channel)).get(channel.encode(), 0)
+    finally:
+        connection.close()
 
 
 def test_out_of_hours_a_ticket_is_opened_and_the_customer_says_how_to_reach_them(hb, agent, sender):
