@@ -3,7 +3,8 @@ generated traffic (1,000,000 events by default, bench/insights_traffic.py) in Ra
 table and the handoff store's tables on PostgreSQL, in a database of its own that is dropped
 afterwards. Then:
 
-- backfill: `python -m bot insights backfill`'s rebuild of the rollups from those events;
+- backfill: `python -m bot insights backfill`'s rebuild of the rollups from those events, and of
+  the shop's days built in advance (bot/insights/days.py);
 - ingest: what the relay broker's feed adds per event, on top of those rollups: turns of new
   conversations fed as the production tracker store publishes them (a turn's events queued, the
   turn waits until they are folded);
@@ -37,7 +38,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import sqlalchemy as sa
 
 from bench.insights_traffic import Generated, Traffic, event_rows, events_table, write_handoff, write_tracker
-from bot.handoff import db
+from bot.handoff import db, hours
 from bot.insights import backfill, feed, metrics, reading, rollup_figures
 from bot.insights import settings as insights_settings
 from bot.settings import PROJECT_ROOT
@@ -228,8 +229,9 @@ def measure_in_process(engine, tracker_url: str, spans: List[Tuple[str, str]], r
     """The figures of each range worked out here (no HTTP): from the rollups as the API does, or
     from the tracker's events as every request did before them."""
     settings, timings, figures = insights_settings.InsightsSettings(), [], {}
+    shop_timezone = hours.load_config().timezone  # the shop's days, as the API's: those the backfill built
     for first, last in spans:
-        win = reading.window(first, last, timezone.utc)
+        win = reading.window(first, last, shop_timezone)
         began = time.perf_counter()
         if rollup:
             figures = rollup_figures.kpis(engine, win, settings)
@@ -257,7 +259,7 @@ def run(events: int, days: int, range_days: int, requests: int, handoff_url: str
         done = backfill.rebuild(handoff, tracker_url, "es")
         settle(handoff)
         figures.update(backfill_s=done["seconds"], backfill_events_per_s=round(done["events"] / max(done["seconds"], 0.1)),
-                       conversations=done["conversations"])
+                       conversations=done["conversations"], days_built=done["days"])
         log(f"backfill: {done['conversations']:,} conversations in {done['seconds']} s")
 
         figures.update(measure_ingest(handoff_url, traffic, start + (days + 1) * 86400, max(20, min(1000, events // 400))))
