@@ -100,9 +100,13 @@ def demo_page_blueprint(settings: WebSettings) -> Blueprint:
     async def page(request: Request) -> HTTPResponse:
         language = (request.args.get("lang") or "")[:2].lower()
         language = language if language in LANGUAGES else DEFAULT_LANGUAGE
-        texts = PAGE_TEXTS[language]
+        # A language whose page texts shop/web_texts.yml doesn't have yet: the default language's.
+        texts = PAGE_TEXTS.get(language) or PAGE_TEXTS[DEFAULT_LANGUAGE]
         values = {f"t_{k}": (v if k == "help" else html.escape(v)) for k, v in texts.items()}
-        values.update({f"cur_{code}": "current" if code == language else "" for code in LANGUAGES})
+        # One link per language of the bot (data/nlu/<code>/), the default first.
+        values["language_links"] = "".join(
+            f'<a href="?lang={code}" class="{"current" if code == language else ""}">{html.escape(code.upper())}</a>'
+            for code in LANGUAGES)
         values["lang"] = language
         values["privacy_notice"] = privacy_notice(language, notice_link)
         values["demo_tokens"] = "true" if settings.demo_tokens else "false"
