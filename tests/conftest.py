@@ -86,16 +86,17 @@ SIGNING_SECRET = "test-signing-secret-that-is-long-enough-for-hs256"
 
 
 @contextlib.contextmanager
-def running_bot(workdir: Path, rasa_port: int, actions_port: int, **env_overrides: str):
+def running_bot(workdir: Path, rasa_port: int, actions_port: int, root: Path = PROJECT_ROOT, **env_overrides: str):
     """Starts `python -m bot run` (what `make run` runs) with its own ports, tracker and shop
     database, and stops it afterwards. The web app gets WEB_PORT from env_overrides or a free
-    port, and socket.io accepts that port's origins unless BOT_ALLOWED_ORIGINS is given."""
-    assert glob.glob(str(PROJECT_ROOT / "models" / "*.tar.gz")), "no trained model: run `make train`"
+    port, and socket.io accepts that port's origins unless BOT_ALLOWED_ORIGINS is given.
+    `root`: the project folder to run (a copy, in tests/test_add_language.py), with its models/."""
+    assert glob.glob(str(root / "models" / "*.tar.gz")), "no trained model: run `make train`"
     log_path = workdir / "bot.log"
     env = dict(os.environ)
     env.update(
         RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), RASA_AUTH_TOKEN=TEST_TOKEN,
-        TRACKER_DB=str(workdir / "tracker.db"), PYTHONPATH=str(PROJECT_ROOT),
+        TRACKER_DB=str(workdir / "tracker.db"), PYTHONPATH=str(root),
         SHOP_DATABASE_URL=f"sqlite:///{workdir / 'shop.db'}", SHOP_SEED_DEMO="1", SHOP_SIGNING_SECRET=SIGNING_SECRET,
         HANDOFF_DATABASE_URL=f"sqlite:///{workdir / 'handoff.db'}",
     )
@@ -109,7 +110,7 @@ def running_bot(workdir: Path, rasa_port: int, actions_port: int, **env_override
     env.update(env_overrides)
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "bot", "run"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
