@@ -5,10 +5,9 @@ Stamped at the baseline, it gets the rest from a revision (`0002`) that calls th
 from __future__ import annotations
 
 from alembic import op
-from typing import Set
+from sqlalchemy import MetaData, inspect
 
-from sqlalchemy import MetaData, inspect, text
-from sqlalchemy.engine import Connection
+from bot.migrations.catalog import index_names
 
 
 def add_what_is_missing(baseline: MetaData) -> None:
@@ -29,19 +28,8 @@ def add_what_is_missing(baseline: MetaData) -> None:
                 raise RuntimeError(f"{table.name}.{column.name} is missing and can't be added to existing rows "
                                    "(not nullable): this database predates every version that could run on it")
             op.add_column(table.name, column.copy())
-        indexed = _index_names(bind, table.name)
+        indexed = index_names(bind, table.name)
         for index in table.indexes:
             if index.name not in indexed:
                 index.create(bind)
 
-
-def _index_names(bind: Connection, table_name: str) -> Set[str]:
-    """Every index of the table, by name. (SQLAlchemy's reflection skips indexes on expressions,
-    such as the shop's lower(email): from the catalogs.)"""
-    if bind.dialect.name == "sqlite":
-        query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :table"
-    elif bind.dialect.name == "postgresql":
-        query = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = :table"
-    else:
-        return {index["name"] for index in inspect(bind).get_indexes(table_name)}
-    return set(bind.execute(text(query), {"table": table_name}).scalars())
