@@ -59,7 +59,7 @@ def snowball_name(language: Optional[str]) -> Optional[str]:
     from babel import Locale, UnknownLocaleError
 
     try:
-        name = Locale.parse(language or "").get_language_name("en").lower()
+        name = (Locale.parse(language or "").get_language_name("en") or "").lower()
     except (UnknownLocaleError, ValueError, TypeError):
         return None
     return name if name in snowballstemmer.algorithms() else None
