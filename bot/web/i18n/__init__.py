@@ -10,7 +10,7 @@ from typing import Dict
 
 import yaml
 
-from bot.languages import default_language
+from bot.languages import default_language, project_languages
 
 CATALOG_DIR = Path(__file__).resolve().parent
 
@@ -29,9 +29,22 @@ def languages(section: str) -> list:
     return sorted(p.stem for p in folder.glob("*.yml")) if section.isidentifier() and folder.is_dir() else []
 
 
+@lru_cache(maxsize=None)
+def language_names(language: str) -> Dict[str, str]:
+    """`lang.<code>` for each language of the bot, named in `language` by CLDR (Babel), so that a
+    language added to the bot has a name before the catalogs list it ("francés", "French")."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(language).languages
+    except (UnknownLocaleError, ValueError, TypeError):
+        return {}
+    return {f"lang.{code}": names[code] for code in project_languages() if code in names}
+
+
 def texts(section: str, language: str) -> Dict[str, str]:
     """Every key of the section, in `language` where it has it."""
-    merged: Dict[str, str] = {}
+    merged: Dict[str, str] = dict(language_names(language)) if language.isalpha() else {}
     for fallback in ("en", default_language(), language):
         merged.update(_catalog(section, fallback))
     return merged
