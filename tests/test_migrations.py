@@ -280,3 +280,16 @@ def test_an_index_on_an_expression_declared_without_its_revision_is_found(sqlite
     [(kind, index)] = runner.differences(engine, SHOP)
     assert (kind, index.name) == ("add_index", "ix_customers_email_lower")
     engine.dispose()
+
+
+def test_an_older_release_starts_on_a_database_a_newer_one_upgraded(sqlite_url, caplog):
+    """A rolling update: the new release's replicas upgraded the database, an old replica restarts."""
+    engine = create_engine(sqlite_url, future=True)
+    runner.upgrade(engine, HANDOFF)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE {HANDOFF.version_table} SET version_num = '9999'")
+    assert runner.upgrade(engine, HANDOFF) == "9999"
+    assert "migrations.handoff.newer revision=9999" in caplog.text
+    assert cli.describe(engine, HANDOFF).startswith("9999, newer than this release knows")
+    assert HandoffStore(engine).cases() == []
+    engine.dispose()

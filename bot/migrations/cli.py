@@ -78,6 +78,8 @@ def describe(engine, store: Store) -> str:
     revision = runner.current(engine, store)
     if revision == runner.head(store):
         return f"{revision} (head)"
+    if runner.is_newer(revision, store):
+        return f"{revision}, newer than this release knows (head {runner.head(store)}): a newer release upgraded it"
     if revision is not None:
         return f"{revision}, behind head {runner.head(store)}: run python -m bot db upgrade"
     if any(store.owns(name) for name in inspect(engine).get_table_names()):

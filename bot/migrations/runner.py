@@ -3,6 +3,7 @@ configuration is made here, on the caller's engine)."""
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import warnings
 from typing import Any, List, Optional
@@ -19,6 +20,7 @@ from bot.migrations.catalog import index_names
 from bot.migrations.locking import migration_connection
 from bot.migrations.stores import Store
 
+logger = logging.getLogger(__name__)
 _ONE_THREAD_AT_A_TIME = threading.Lock()
 
 
@@ -50,8 +52,14 @@ def upgrade(engine: Engine, store: Store, *, create: bool = True) -> Optional[st
     create_all before migrations is recognised by its tables and stamped at the baseline first.
     One query when it is at head already; safe when several processes start at once. With
     `create=False` a database that has none of the store's tables is left as it is (None)."""
-    if current(engine, store) == head(store):
-        return head(store)
+    found = current(engine, store)
+    if found == head(store):
+        return found
+    if is_newer(found, store):
+        # A newer release upgraded it (a rolling update: this replica is the old one). Its
+        # revisions only add, so this code still works on it; refusing to start would not help.
+        logger.warning("migrations.%s.newer revision=%s head=%s", store.name, found, head(store))
+        return found
     # alembic's `context` and `op` are one per process: its threads take turns, then its processes
     with _ONE_THREAD_AT_A_TIME, migration_connection(engine, store) as conn:
         tables = set(inspect(conn).get_table_names())
@@ -64,6 +72,16 @@ def upgrade(engine: Engine, store: Store, *, create: bool = True) -> Optional[st
             command.stamp(settings, store.baseline)
         command.upgrade(settings, "head")
         return _revision(conn, store)
+
+
+def is_newer(revision: Optional[str], store: Store) -> bool:
+    """A revision this release's scripts don't know: written by a newer release."""
+    return revision is not None and revision not in _known(store)
+
+
+@functools.lru_cache(maxsize=None)
+def _known(store: Store) -> frozenset:
+    return frozenset(script.revision for script in ScriptDirectory.from_config(config(store)).walk_revisions())
 
 
 def differences(engine: Engine, store: Store) -> List[Any]:
