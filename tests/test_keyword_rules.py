@@ -1,7 +1,7 @@
 """The editors' keyword matcher: accents, case, inflection, typos, phrases, languages."""
 from pathlib import Path
 
-from bot.nlu.keyword_rules import KeywordMatch, KeywordMatcher, choose_intent, load_rules, within_one_edit
+from bot.nlu.keyword_rules import KeywordMatch, KeywordMatcher, choose_intent, load_rules, snowball_name, within_one_edit
 
 RULES = {
     "es": {"invoice_request": ["factura"], "return_request": ["devolver"], "human_handoff": ["persona", "hablar con alguien"],
@@ -58,6 +58,14 @@ def test_only_the_message_language_unless_unknown():
     matcher = KeywordMatcher(RULES)
     assert matcher.matches("invoice please", "es") == []
     assert intents(matcher.matches("invoice please", None)) == ["invoice_request"]
+
+
+def test_any_language_snowball_knows_stems_by_its_code_alone():
+    # No table of languages in the code: CLDR names the language, Snowball has its stemmer or not.
+    assert [snowball_name(code) for code in ("es", "en", "pt", "fr", "ro", "ja", "xx", "")] == [
+        "spanish", "english", "portuguese", "french", "romanian", None, None, None]
+    french = KeywordMatcher({"fr": {"refund_status": ["remboursement"]}})
+    assert [m.intent for m in french.matches("je n'ai toujours pas été remboursée", "fr")] == ["refund_status"]
 
 
 def test_choose_intent_prefers_what_the_model_ranks_higher():
