@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from aiohttp import web
 
@@ -37,6 +36,7 @@ class FakeGraphApi:
         self.posts: List[Post] = []
         self._errors: List[Tuple[int, Optional[str]]] = []  # (error code, only for this recipient), one per POST
         self._lock = threading.Lock()
+        self._posted = threading.Condition(self._lock)  # notified at every POST
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._runner: Optional[web.AppRunner] = None
         self._thread: Optional[threading.Thread] = None
@@ -61,7 +61,10 @@ class FakeGraphApi:
 
     def posts_to(self, wa_id: str, delivered_only: bool = True) -> List[Post]:
         with self._lock:
-            return [p for p in self.posts if p.to == wa_id and (p.answered == 200 or not delivered_only)]
+            return self._posts_to(wa_id, delivered_only)
+
+    def _posts_to(self, wa_id: str, delivered_only: bool) -> List[Post]:
+        return [p for p in self.posts if p.to == wa_id and (p.answered == 200 or not delivered_only)]
 
     def messages_to(self, wa_id: str) -> List[Dict[str, Any]]:
         """The JSON bodies delivered to `wa_id`, in order."""
@@ -69,14 +72,18 @@ class FakeGraphApi:
 
     def wait_for(self, wa_id: str, count: int, timeout: float = 30, delivered_only: bool = True) -> List[Dict[str, Any]]:
         """Waits until at least `count` messages went to `wa_id`; returns them all."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            posts = self.posts_to(wa_id, delivered_only)
-            if len(posts) >= count:
-                return [p.json for p in posts]
-            time.sleep(0.05)
-        raise AssertionError(f"{len(self.posts_to(wa_id, delivered_only))} of {count} messages reached {wa_id}: "
-                             f"{[p.json for p in self.posts_to(wa_id, False)]}")
+        return self.wait_until_sent(wa_id, lambda sent: len(sent) >= count, f"{count} messages", timeout, delivered_only)
+
+    def wait_until_sent(self, wa_id: str, condition: Callable[[List[Dict[str, Any]]], bool], what: str,
+                        timeout: float = 30, delivered_only: bool = True) -> List[Dict[str, Any]]:
+        """Waits until the messages that went to `wa_id` (their JSON bodies, in order) satisfy
+        `condition`; returns them all. Woken by each POST."""
+        with self._posted:
+            sent = lambda: [p.json for p in self._posts_to(wa_id, delivered_only)]  # noqa: E731
+            if self._posted.wait_for(lambda: condition(sent()), timeout):
+                return sent()
+            raise AssertionError(f"timed out waiting for {what} to {wa_id}; it got: "
+                                 f"{[(p.answered, p.json) for p in self._posts_to(wa_id, False)]}")
 
     # --- the server ---------------------------------------------------------------------------
 
@@ -89,6 +96,7 @@ class FakeGraphApi:
             code = self._error_for(body.get("to"))
             status = HTTP_STATUS_OF_CODE.get(code, 400) if code else 200
             self.posts.append(Post(request.path, dict(request.headers), body, status))
+            self._posted.notify_all()
         if code:
             return web.json_response({"error": {
                 "message": TITLE_OF_CODE.get(code, "Error"), "type": "OAuthException", "code": code,
