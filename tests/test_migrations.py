@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import sqlite3
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -293,3 +294,48 @@ def test_an_older_release_starts_on_a_database_a_newer_one_upgraded(sqlite_url, 
     assert cli.describe(engine, HANDOFF).startswith("9999, newer than this release knows")
     assert HandoffStore(engine).cases() == []
     engine.dispose()
+
+
+@dataclass(frozen=True)
+class ScratchStore(Store):
+    """A store whose scripts are the test's own."""
+    scripts: Path = Path()
+
+    @property
+    def folder(self) -> Path:
+        return self.scripts
+
+
+def failing_store(tmp_path: Path) -> Store:
+    """Revision 0001 makes a table, 0002 makes another and then fails."""
+    (tmp_path / "scripts" / "versions").mkdir(parents=True)
+    (tmp_path / "scripts" / "env.py").write_text((STORES["handoff"].folder / "env.py").read_text())
+    revision = '''from alembic import op
+import sqlalchemy as sa
+revision, down_revision, branch_labels, depends_on = {rev!r}, {down!r}, None, None
+def upgrade():
+    op.create_table({table!r}, sa.Column("id", sa.Integer, primary_key=True))
+    {then}
+'''
+    for rev, down, table, then in (("0001", None, "scratch_one", "pass"), ("0002", "0001", "scratch_two", "raise RuntimeError('half way')")):
+        (tmp_path / "scripts" / "versions" / f"{rev}.py").write_text(revision.format(rev=rev, down=down, table=table, then=then))
+    declared = MetaData()
+    return ScratchStore("scratch", lambda: declared, baseline="0001", scripts=tmp_path / "scripts")
+
+
+def check_a_failed_upgrade_leaves_nothing_half_done(url: str, tmp_path: Path) -> None:
+    store = failing_store(tmp_path)
+    engine = create_engine(url, future=True)
+    with pytest.raises(RuntimeError, match="half way"):
+        runner.upgrade(engine, store)
+    assert inspect(engine).get_table_names() == []  # not even 0001's table, nor the version table
+    engine.dispose()
+
+
+def test_a_failed_upgrade_leaves_nothing_half_done_on_sqlite(sqlite_url, tmp_path):
+    check_a_failed_upgrade_leaves_nothing_half_done(sqlite_url, tmp_path)
+
+
+@pytest.mark.integration
+def test_a_failed_upgrade_leaves_nothing_half_done_on_postgresql(postgres_url, tmp_path):
+    check_a_failed_upgrade_leaves_nothing_half_done(postgres_url, tmp_path)
