@@ -5,7 +5,7 @@ Stamped at the baseline, it gets the rest from a revision (`0002`) that calls th
 from __future__ import annotations
 
 from alembic import op
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import Column, MetaData, inspect
 
 from bot.migrations.catalog import index_names
 
@@ -27,7 +27,7 @@ def add_what_is_missing(baseline: MetaData) -> None:
             if not column.nullable:
                 raise RuntimeError(f"{table.name}.{column.name} is missing and can't be added to existing rows "
                                    "(not nullable): this database predates every version that could run on it")
-            op.add_column(table.name, column.copy())
+            op.add_column(table.name, Column(column.name, column.type))  # nullable, as add_missing_columns added it
         indexed = index_names(bind, table.name)
         for index in table.indexes:
             if index.name not in indexed:
