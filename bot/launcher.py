@@ -142,7 +142,7 @@ def _stop(processes: List[subprocess.Popen]) -> None:
 
 
 def prepare_handoff() -> str:
-    """Creates the handoff tables once, before the servers that share them start. With the demo
+    """Upgrades the handoff store to head once (bot/migrations/), before the servers that share it start. With the demo
     shop, the agent `demo` (a supervisor) gets BOT_DEMO_AGENT_PASSWORD, or a generated password (returned, to
     be announced)."""
     from bot.handoff import db
