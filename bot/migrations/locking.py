@@ -45,6 +45,7 @@ def _sqlite_transaction(conn: Connection) -> Iterator[None]:
     """One real transaction around the whole migration: Python's sqlite3 would otherwise run
     every CREATE or ALTER on its own, and a failed migration would leave half its tables."""
     driver = conn.connection.dbapi_connection
+    foreign_keys, isolation_level = driver.execute("PRAGMA foreign_keys").fetchone()[0], driver.isolation_level
     # A batch migration copies a table and drops the old one: with foreign keys on, the drop
     # would delete or refuse the rows that refer to it. (SQLite ignores it inside a transaction.)
     driver.execute("PRAGMA foreign_keys = OFF")
@@ -53,9 +54,9 @@ def _sqlite_transaction(conn: Connection) -> Iterator[None]:
         with conn.begin():  # commits (or rolls back) the BEGIN below
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield
-    finally:
-        driver.isolation_level = ""  # back to the driver's default for the pool
-        driver.execute("PRAGMA foreign_keys = ON")  # as bot/sql_engine.py sets every connection
+    finally:  # the pooled connection as it was (bot/sql_engine.py turns foreign keys on)
+        driver.isolation_level = isolation_level
+        driver.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
 
 
 @contextlib.contextmanager
