@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, create_engine, inspect, select
+from sqlalchemy.engine import make_url
 
 from bot.handoff import db
 from bot.handoff.accounts import Accounts
@@ -22,7 +23,7 @@ from bot.migrations import cli, runner
 from bot.migrations.startup import upgrade_existing_shop
 from bot.migrations.stores import HANDOFF, SHOP, STORES, TRACKER, Store
 from bot.shop.sql import SqlShopBackend
-from tests.postgres import fresh_schema_url
+from tests.postgres import POSTGRES_URL, fresh_database, fresh_schema_url
 
 DUMPS = Path(__file__).parent / "data" / "migrations"
 TODAY_SCHEMA, FIRST_SCHEMA = "c629cdf", "9aa5228"  # the commits the handoff dumps were made at
@@ -339,3 +340,38 @@ def test_a_failed_upgrade_leaves_nothing_half_done_on_sqlite(sqlite_url, tmp_pat
 @pytest.mark.integration
 def test_a_failed_upgrade_leaves_nothing_half_done_on_postgresql(postgres_url, tmp_path):
     check_a_failed_upgrade_leaves_nothing_half_done(postgres_url, tmp_path)
+
+
+# -- the tracker store: Rasa's database, our outbox table -------------------------------------------
+
+class _Broker:
+    def publish(self, event):
+        pass
+
+
+def check_tracker_store_made_before_migrations(url: str, store_arguments: dict) -> None:
+    from rasa.shared.core.domain import Domain
+
+    from bot.rasa_ext.tracker_store import ResilientSQLTrackerStore
+
+    load_dump(url, "tracker_c629cdf")
+    store = ResilientSQLTrackerStore(domain=Domain.empty(), event_broker=_Broker(), **store_arguments)  # a replica's start
+    assert runner.current(store.engine, TRACKER) == runner.head(TRACKER)
+    assert runner.differences(store.engine, TRACKER) == []
+    with store.engine.connect() as conn:  # our mark and Rasa's events, as they were
+        assert conn.exec_driver_sql("SELECT sender_id, published_id FROM aurora_event_outbox").all() == [("conv-7", 1)]
+        assert conn.exec_driver_sql("SELECT sender_id, intent_name FROM events").all() == [("conv-7", "request_return")]
+    store.engine.dispose()
+
+
+def test_a_tracker_store_made_before_migrations_keeps_its_outbox_on_sqlite(tmp_path):
+    check_tracker_store_made_before_migrations(f"sqlite:///{tmp_path / 'tracker.db'}",
+                                               dict(dialect="sqlite", db=str(tmp_path / "tracker.db")))
+
+
+@pytest.mark.integration
+def test_a_tracker_store_made_before_migrations_keeps_its_outbox_on_postgresql():
+    with fresh_database("migrations_tracker") as name:
+        url = f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
+        check_tracker_store_made_before_migrations(url, dict(dialect="postgresql", host=make_url(url).host,
+                                                             port=make_url(url).port, db=name, username=make_url(url).username))
