@@ -193,6 +193,15 @@ def test_a_conversation_in_french(french_bot, sender):
     assert french_bot.texts(sender, "merci beaucoup !") == ["Je vous en prie ! Si vous avez besoin d'autre chose, écrivez-moi."]
 
 
+def test_a_rating_typed_in_french_words_is_read(french_project):
+    # What the bot makes of "quatre étoiles" after a person helped (bot/handoff/csat.py), in the copy.
+    root, *_ = french_project
+    typed = ["quatre étoiles", "je mets cinq", "une note de trois", "un 4"]
+    read = run([sys.executable, "-c", f"from bot.handoff.csat import score_in; print([score_in(t) for t in {typed!r}])"],
+               root, timeout=60)
+    assert read.stdout.strip() == "[4, 5, 3, 4]", read.stdout + read.stderr
+
+
 def test_no_python_file_was_touched_to_add_french(french_project, french_bot):
     # Copied, French added, validated, trained, served: still the project's code, byte for byte.
     root, *_, code = french_project
