@@ -375,3 +375,12 @@ def test_a_tracker_store_made_before_migrations_keeps_its_outbox_on_postgresql()
         url = f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
         check_tracker_store_made_before_migrations(url, dict(dialect="postgresql", host=make_url(url).host,
                                                              port=make_url(url).port, db=name, username=make_url(url).username))
+
+
+def test_db_current_says_which_database_it_cannot_reach(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HANDOFF_DATABASE_URL", "postgresql://aurora:secret@127.0.0.1:9/handoff")  # nothing listens on port 9
+    monkeypatch.setenv("SHOP_DATABASE_URL", f"sqlite:///{tmp_path / 'shop.db'}")
+    assert cli.main(["current", "--store", "handoff", "--store", "shop"]) == 2
+    out = capsys.readouterr().out
+    assert "handoff  postgresql://aurora:***@127.0.0.1:9/handoff: unreachable" in out and "secret" not in out
+    assert "shop " in out

@@ -3,7 +3,7 @@
 A shop upgrades before starting replicas of a new release (every process also upgrades at start,
 so this is only needed to do it first, or to see where a database is):
 
-    python -m bot db current      # each database's revision; exit 1 when one is behind
+    python -m bot db current      # each database's revision; exit 1 when one is behind, 2 unreachable
     python -m bot db upgrade      # each database to head (databases made before migrations too)
     python -m bot db revision handoff -m "cases: priority note"   # a new revision, from the code's tables
 """
@@ -19,6 +19,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bot import settings as configuration
 from bot import sql_engine
@@ -43,7 +44,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot db", description="The schema of our databases (Alembic).")
     actions = parser.add_subparsers(dest="action", required=True)
     upgrade = actions.add_parser("upgrade", help="bring each database (or --store's) to the newest schema")
-    current = actions.add_parser("current", help="each database's revision; exit status 1 when one is behind")
+    current = actions.add_parser("current", help="each database's revision; exit status 1 when one is behind, 2 when one is unreachable")
     for each in (upgrade, current):
         each.add_argument("--store", choices=sorted(STORES), action="append", help="only this store (repeatable)")
     revision = actions.add_parser("revision", help="write a new revision from the difference between the code's "
@@ -56,22 +57,30 @@ def main(argv=None) -> int:
         print(f"Wrote {new_revision(STORES[args.store], args.message)}: check it, then add it to git.")
         return 0
     chosen = [(store, url) for store, url in databases() if not args.store or store.name in args.store]
-    behind = False
-    for store, url in chosen:
-        if url is None:
-            print(f"{store.name:8} (none here: the outbox is in TRACKER_STORE_URL's database, set in production)")
-            continue
-        engine = sql_engine.make_engine(url, TIMEOUT_S, create_folder=True)
-        try:
-            if args.action == "upgrade":
-                print(f"{store.name:8} {_shown(url)}: upgrading to {runner.head(store)}…", flush=True)
-                runner.upgrade(engine, store)
-            state = describe(engine, store)
-            behind = behind or not state.endswith("(head)")
-            print(f"{store.name:8} {_shown(url)}: {state}")
-        finally:
-            engine.dispose()
-    return 1 if behind and args.action == "current" else 0
+    states = [_state(store, url, upgrade=args.action == "upgrade") for store, url in chosen]
+    if "unreachable" in states:
+        return 2
+    return 1 if "behind" in states and args.action == "current" else 0
+
+
+def _state(store: Store, url: Optional[str], upgrade: bool) -> str:
+    """Prints where the store's database is (after upgrading it): at head, behind, or unreachable."""
+    if url is None:
+        print(f"{store.name:8} (none here: the outbox is in TRACKER_STORE_URL's database, set in production)")
+        return "none"
+    engine = sql_engine.make_engine(url, TIMEOUT_S, create_folder=True)
+    try:
+        if upgrade:
+            print(f"{store.name:8} {_shown(url)}: upgrading to {runner.head(store)}…", flush=True)
+            runner.upgrade(engine, store)
+        state = describe(engine, store)
+    except OperationalError as error:
+        print(f"{store.name:8} {_shown(url)}: unreachable ({(str(error.orig) or type(error.orig).__name__).strip()})")
+        return "unreachable"
+    finally:
+        engine.dispose()
+    print(f"{store.name:8} {_shown(url)}: {state}")
+    return "head" if state.endswith("(head)") else "behind"
 
 
 def describe(engine, store: Store) -> str:
