@@ -384,3 +384,22 @@ def test_db_current_says_which_database_it_cannot_reach(tmp_path, monkeypatch, c
     out = capsys.readouterr().out
     assert "handoff  postgresql://aurora:***@127.0.0.1:9/handoff: unreachable" in out and "secret" not in out
     assert "shop " in out
+
+
+def test_db_revision_writes_what_brings_a_database_to_the_codes_tables(tmp_path):
+    scripts = tmp_path / "scripts"
+    (scripts / "versions").mkdir(parents=True)
+    for name in ("env.py", "script.py.mako"):
+        (scripts / name).write_text((HANDOFF.folder / name).read_text())
+    declared = MetaData()
+    notes = Table("scratch_notes", declared, Column("id", String(16), primary_key=True))
+    store = ScratchStore("scratch", lambda: declared, baseline="0001", scripts=scripts)
+
+    first = cli.new_revision(store, "notes")
+    notes.append_column(Column("author", String(64)))  # a column added later: its own revision
+    second = cli.new_revision(store, "notes: author")
+    assert (first.name, second.name) == ("0001_notes.py", "0002_notes_author.py")
+    engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}", future=True)
+    assert runner.upgrade(engine, store) == "0002" and runner.differences(engine, store) == []
+    assert [c["name"] for c in inspect(engine).get_columns("scratch_notes")] == ["id", "author"]
+    engine.dispose()

@@ -74,13 +74,14 @@ def _state(store: Store, url: Optional[str], upgrade: bool) -> str:
             print(f"{store.name:8} {_shown(url)}: upgrading to {runner.head(store)}…", flush=True)
             runner.upgrade(engine, store)
         state = describe(engine, store)
+        at_or_past_head = state.endswith("(head)") or runner.is_newer(runner.current(engine, store), store)
     except OperationalError as error:
         print(f"{store.name:8} {_shown(url)}: unreachable ({(str(error.orig) or type(error.orig).__name__).strip()})")
         return "unreachable"
     finally:
         engine.dispose()
     print(f"{store.name:8} {_shown(url)}: {state}")
-    return "head" if state.endswith("(head)") else "behind"
+    return "head" if at_or_past_head else "behind"
 
 
 def describe(engine, store: Store) -> str:
@@ -103,11 +104,13 @@ def new_revision(store: Store, message: str) -> Path:
     numbers = [int(script.revision) for script in scripts.walk_revisions() if re.fullmatch(r"\d+", script.revision)]
     with tempfile.TemporaryDirectory() as folder:
         engine = create_engine(f"sqlite:///{folder}/scratch.db", future=True)
-        runner.upgrade(engine, store)
+        if scripts.get_heads():  # a store's first revision starts from nothing
+            runner.upgrade(engine, store)
         with engine.connect() as conn:
             written = command.revision(runner.config(store, conn), message=message, autogenerate=True,
                                        rev_id=f"{max(numbers, default=0) + 1:04d}")
         engine.dispose()
+    runner.forget_scripts()  # this process's head is the new revision now
     assert written is not None and not isinstance(written, list)
     return Path(written.path)
 

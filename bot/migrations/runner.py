@@ -84,6 +84,12 @@ def _known(store: Store) -> frozenset:
     return frozenset(script.revision for script in ScriptDirectory.from_config(config(store)).walk_revisions())
 
 
+def forget_scripts() -> None:
+    """After a new revision is written: read the scripts again."""
+    head.cache_clear()
+    _known.cache_clear()
+
+
 def differences(engine: Engine, store: Store) -> List[Any]:
     """How the database's tables differ from what the code declares (alembic's autogenerate
     comparison, and indexes on expressions by name): empty when every change has its revision."""
