@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any, Callable, Dict, List, Optional
 
 from tests.conftest import HttpResult, http
+from tests.waiting import wait_until
 
 
 class AgentClient:
@@ -47,12 +47,13 @@ class AgentClient:
 
     def wait_for_case(self, case_id: int, until: Callable[[Dict[str, Any]], bool], timeout: float = 15) -> Dict[str, Any]:
         """The case once `until(case)` holds (the relay copies messages in the background)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            case = self.case(case_id)
-            if until(case) or time.monotonic() > deadline:
-                return case
-            time.sleep(0.3)
+        last: Dict[str, Any] = {}
+
+        def case_when_ready() -> Optional[Dict[str, Any]]:
+            last.update(self.case(case_id))
+            return dict(last) if until(last) else None
+
+        return wait_until(case_when_ready, timeout, lambda: f"case {case_id} to change; its transcript: {last.get('transcript')}")
 
 
 def texts_by(case: Dict[str, Any], sender: str) -> List[str]:

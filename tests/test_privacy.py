@@ -27,6 +27,7 @@ from tests.conftest import PROJECT_ROOT, http, running_bot
 from tests.expected import matches, says
 from tests.fake_graph_api import FakeGraphApi
 from tests.test_whatsapp import ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN, delivery, signature, webhook_message
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration  # real servers, RabbitMQ, a browser
 
@@ -73,16 +74,6 @@ class PrivacyBot:
         return [p for p in self.workdir.iterdir() if p.is_file() and not p.name.startswith("shop.db")]
 
 
-def wait_until(condition, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-
-
 def widget_conversation(texts: List[str], language: str, last_reply: str) -> tuple:
     """A socket.io client like the widget: sends each text, waits for its reply, and at the end for
     `last_reply`; (session id, replies)."""
@@ -93,12 +84,12 @@ def widget_conversation(texts: List[str], language: str, last_reply: str) -> tup
     client.connect(f"http://127.0.0.1:{RASA_PORT}", socketio_path="/socket.io", transports=["polling"])
     try:
         client.emit("session_request", {"session_id": session_id})
-        wait_until(lambda: "<session>" in received, what="the session")
+        wait_until(lambda: "<session>" in received, message="the session")
         for text in texts:
             count = len(received)
             client.emit("user_uttered", {"message": text, "session_id": session_id, "customData": {"language": language}})
-            wait_until(lambda: len(received) > count, what=f"a reply to {text!r}")
-        wait_until(lambda: received[-1] == last_reply, what=last_reply)
+            wait_until(lambda: len(received) > count, message=f"a reply to {text!r}")
+        wait_until(lambda: received[-1] == last_reply, message=last_reply)
     finally:
         client.disconnect()
     return session_id, [r for r in received if r != "<session>"]
@@ -179,7 +170,7 @@ def conversations(pb: PrivacyBot) -> PrivacyBot:
         [f"mi correo es {ANA_EMAIL}", f"mi tarjeta es {CARD}"], "es", says("utter_card_number_hidden", "es"))
     pb.whatsapp(ANA_WA_ID, "hola, pago con la 5555 5555 5555 4444")
     whatsapp_texts = lambda: [m["text"]["body"] for m in pb.graph.messages_to(ANA_WA_ID) if m.get("type") == "text"]  # noqa: E731
-    wait_until(lambda: says("utter_card_number_hidden", "es") in whatsapp_texts(), what="the warning on WhatsApp")
+    wait_until(lambda: says("utter_card_number_hidden", "es") in whatsapp_texts(), message="the warning on WhatsApp")
     pb.whatsapp_replies = whatsapp_texts()
 
     tom = pb.ids["tom_rest"] = f"tom-{uuid.uuid4().hex[:8]}"
@@ -274,7 +265,7 @@ def test_erasing_a_customer_leaves_no_trace_of_them_in_any_store_or_log(conversa
     assert stores["handoff_store"]["ratings_kept_anonymous"] == 1
     assert stores["review_files"]["messages"] >= 1
     assert stores["event_broker"] == {"published": True, "queue": QUEUE}
-    erased = wait_until(lambda: [m for m in queue_messages() if m.get("event") == "customer_erased"], what="the erase event")
+    erased = wait_until(lambda: [m for m in queue_messages() if m.get("event") == "customer_erased"], message="the erase event")
     assert sorted(erased[0]["conversation_ids"]) == sorted([pb.ids["ana_rest"], pb.ids["ana_widget"], ANA_WA_ID])
 
     # The bot no longer knows her; the console keeps the case as a number with its rating.
@@ -358,7 +349,7 @@ def test_on_whatsapp_the_number_is_proof_enough_to_file_the_request(pb):
     joao = "5511987654321"  # João Silva's number in the demo shop
     pb.whatsapp(joao, "quero que apaguem os meus dados", name="João Silva")
     wait_until(lambda: says("utter_erasure_request_opened", "pt") in
-               [m["text"]["body"] for m in pb.graph.messages_to(joao) if m.get("type") == "text"], what="the request")
+               [m["text"]["body"] for m in pb.graph.messages_to(joao) if m.get("type") == "text"], message="the request")
     case = pb.agent().case_of(joao, "open")
     assert (case["reason"], case["customer_name"]) == ("erasure_request", "João Silva")
 
