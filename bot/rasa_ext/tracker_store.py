@@ -36,8 +36,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.migrations import runner, stores
 from bot import settings
+from bot.migrations import runner, stores
 from bot.rasa_ext.broker import publish_and_wait
 from bot.tracker_outbox import outbox
 
