@@ -91,6 +91,9 @@ class HandoffRelayBroker(EventBroker):
         if self._rollups is not None:
             self._rollups.close()
         if self._forward is not None:
+            from bot.rasa_ext.broker import flush
+
+            await flush(self._forward)  # the events still being sent go out before the connection closes
             await self._forward.close()
 
 

@@ -1,5 +1,6 @@
 """A turn's events, confirmed by the event broker before the turn's reply goes out (used by our
-tracker store and the handoff relay broker)."""
+tracker store and the handoff relay broker); and the publishes still in flight, waited for before
+the broker closes."""
 from __future__ import annotations
 
 import asyncio
@@ -27,3 +28,12 @@ async def publish_and_wait(broker: Any, bodies: List[Dict[Text, Any]]) -> None:
         return
     # one channel: frames leave in this order, so RabbitMQ gets the events in order
     await asyncio.gather(*(confirmed(body) for body in bodies))
+
+
+async def flush(broker: Any, timeout_s: float = 10.0) -> None:
+    """Wait (at most `timeout_s`) for the events Rasa's pika broker is still sending: its plain
+    `publish` sends in background tasks of the loop, which closing the connection would cut off,
+    losing those events at every shutdown or restart."""
+    pending = [task for task in getattr(broker, "_background_tasks", ()) if not task.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout_s)

@@ -58,11 +58,10 @@ def test_messages_reach_the_open_case_and_every_event_reaches_rabbitmq(tmp_path,
         await broker.publish_confirmed(user_event("waiting", "¿sigue ahí?", 10.0))
         await broker.publish_confirmed(user_event("nobody-waiting", "hola", 11.0))
         broker.publish({"event": "action", "sender_id": "waiting", "name": "action_listen", "timestamp": 12.0})
-        # Rasa's pika broker sends a plain publish in a background task of this loop (closing
-        # first would drop it): drain waits for it on the queue.
-        received = await drain(queue_name, 3)
-        await broker.close()  # and for the relay's writes to the case
-        return received
+        # Rasa's pika broker sends a plain publish in a background task of this loop: closing at
+        # once (a shutdown) waits for it, and for the relay's writes to the case.
+        await broker.close()
+        return await drain(queue_name, 3)
 
     received = asyncio.run(scenario())
     assert [(e["sender_id"], e["event"]) for e in received] == [("waiting", "user"), ("nobody-waiting", "user"), ("waiting", "action")]

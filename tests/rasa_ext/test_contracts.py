@@ -139,6 +139,32 @@ def test_pika_event_broker_unpublished_events():
         loop.close()
 
 
+def test_pika_event_broker_background_tasks():
+    """broker.flush waits for PikaEventBroker._background_tasks: the set of tasks its plain
+    publish() creates on the loop, each removed once done."""
+    from rasa.core.brokers.pika import PikaEventBroker
+
+    from bot.rasa_ext.broker import flush
+
+    async def scenario():
+        broker = PikaEventBroker("localhost", "guest", "guest", queues=["q"], event_loop=asyncio.get_running_loop())
+        assert isinstance(broker._background_tasks, set) and not broker._background_tasks
+        sent = []
+
+        async def slow_publish(event, headers=None):
+            await asyncio.sleep(0.05)  # stands in for RabbitMQ's round trip
+            sent.append(event)
+
+        broker._publish = slow_publish
+        broker.publish({"event": "user"})
+        assert len(broker._background_tasks) == 1
+        await flush(broker)
+        return sent, broker._background_tasks
+
+    sent, left = asyncio.run(scenario())
+    assert sent == [{"event": "user"}] and not left
+
+
 def test_sql_tracker_store_internals():
     """tracker_store.py subclasses SQLTrackerStore and uses its session_scope, SQLEvent, engine
     and _additional_events(session, tracker) to count and insert only the new events."""
