@@ -189,6 +189,13 @@ def test_a_conversation_in_french(french_bot, sender):
     assert french_bot.texts(sender, "merci beaucoup !") == ["Je vous en prie ! Si vous avez besoin d'autre chose, écrivez-moi."]
 
 
+def test_a_channel_can_start_the_conversation_in_french(french_bot, sender):
+    # The web widget's page language (REST metadata): a bare order number has no words to detect.
+    assert french_bot.texts(sender, "100234", metadata={"language": "fr"}) == [
+        "Et l'adresse e-mail ou le numéro de téléphone utilisé pour cette commande ? "
+        "C'est juste pour vérifier que c'est bien vous."]
+
+
 def test_a_rating_typed_in_french_words_is_read(french_project):
     # What the bot makes of "quatre étoiles" after a person helped (bot/handoff/csat.py), in the copy.
     root, *_ = french_project
