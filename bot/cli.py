@@ -44,7 +44,7 @@ def main(argv=None) -> None:
     kpis.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
     kpis.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
     kpis.add_argument("--channel", help="only this channel (rest, socketio, whatsapp)")
-    kpis.add_argument("--language", help="only this language (es, en, pt)")
+    kpis.add_argument("--language", help="only this language (a code of data/nlu/: es, en…)")
     kpis.add_argument("--format", choices=["table", "json", "csv"], default="table")
     demo = commands.add_parser("demo-traffic", help="play N demo conversations through the running bot (insights demo)")
     demo.add_argument("n", type=int)
