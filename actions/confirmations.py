@@ -81,5 +81,20 @@ class ActionDeclinePending(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         pending = tracker.get_slot("pending_confirmation")
-        dispatcher.utter_message(response="utter_anything_else" if pending else "utter_how_can_i_help")
+        if pending:
+            dispatcher.utter_message(response="utter_anything_else")
+        elif _asked_before(tracker):  # "no, leave it, thanks" after an answer: done, not a new start
+            dispatcher.utter_message(response="utter_fine_here_if_needed")
+        else:
+            dispatcher.utter_message(response="utter_how_can_i_help")
         return CLEAR
+
+
+def _asked_before(tracker: Tracker) -> bool:
+    """The customer wrote something before this message, in this session."""
+    messages = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_session_start":
+            break
+        messages += event.get("event") == "user"
+    return messages > 1

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import order_topics
 from actions.trust import client_address, remember_customer, verified_customer_id
+from bot.faq_answers import asides_since
 from bot.security.identity_guard import default_guard
 from bot.shop.backend import BackendUnavailable
 from bot.shop.factory import shop_backend
@@ -30,6 +31,11 @@ def about_a_named_order(tracker: Tracker, topic: str) -> List[EventType]:
     if tracker.active_loop_name or not next(tracker.get_latest_entity_values("order_id"), None):
         return []
     return [SlotSet("order_topic", topic), FollowupAction("order_form")]
+
+
+def answered_an_order(event: Dict[str, Any]) -> bool:
+    """The last order request answered: it set the identity failures back to 0 (`answered` below)."""
+    return event.get("event") == "slot" and event.get("name") == "identity_failures" and event.get("value") == 0
 
 
 async def vip_with_a_problem(order: Order, topic: str, today: date) -> bool:
@@ -90,6 +96,9 @@ class ActionOrderRequest(Action):
             if await vip_with_a_problem(order, topic, date.today()):
                 dispatcher.utter_message(response="utter_vip_to_person")
                 events = events + [FollowupAction("action_handoff")]
+            else:  # what else the request asked ("…and do you take PayPal?"), answered after the order
+                for key in asides_since(tracker.events, answered_an_order):
+                    dispatcher.utter_message(response=f"utter_{key}")
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_down")
             return []

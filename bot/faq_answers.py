@@ -3,7 +3,7 @@
 result, no Rasa import (actions/faq.py says them)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 MAX_ANSWERS = 3
 
@@ -18,3 +18,22 @@ def faq_answers(parse: Dict[str, Any]) -> List[str]:
         if part["intent_response_key"] not in keys:
             keys.append(part["intent_response_key"])
     return keys[:MAX_ANSWERS]
+
+
+def asides_since(events: List[Dict[str, Any]], boundary: Callable[[Dict[str, Any]], bool]) -> List[str]:
+    """The FAQ questions asked alongside another request ("where's order 100234? and do you take
+    PayPal?"): the FAQ keys of the parts of the customer's messages after the last `boundary`
+    event (and within the session), oldest first. Messages the FAQ rule already answered (intent
+    faq) are left out."""
+    keys: List[str] = []
+    for event in reversed(events):
+        if boundary(event) or (event.get("event") == "action" and event.get("name") == "action_session_start"):
+            break
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        if (parse.get("intent") or {}).get("name") == "faq":
+            continue
+        parts = ((parse.get("response_selector") or {}).get("faq") or {}).get("parts") or []
+        keys[:0] = [p["intent_response_key"] for p in parts]
+    return list(dict.fromkeys(keys))[:MAX_ANSWERS]

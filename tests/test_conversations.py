@@ -519,6 +519,29 @@ SCENARIOS: List[Scenario] = [
                        faq("international_shipping", "payment_methods", "account_password"))),
     ]),
 
+    # ---------------- an order and an FAQ question in one message: both answered, the FAQ after the order --
+    Scenario("has_order_100503_left_and_do_you_take_bizum_es", "es", [
+        T("Hola! quería saber si el pedido 100503 ya salió, y otra cosa, aceptan bizum?", [ASK_CONTACT]),
+        T("lucia.fernandez@example.com", [Status("100503"), *faq("payment_methods")]),
+    ]),
+    Scenario("where_is_order_100410_and_do_you_ship_to_ireland_en", "en", [
+        T("where is my order 100410? also do you ship to ireland", [ASK_CONTACT]),
+        T("tom.baker@example.com", [IDENTITY_FAILED]),  # a wrong address first
+        T("sorry tom.baker@example.org", [Status("100410"), *faq("international_shipping")]),
+    ]),
+
+    # ---------------- still waiting, said the customer's way ----------------------------------------------
+    Scenario("bought_a_tshirt_in_order_100777_and_nothing_yet_pt", "pt", [
+        T("oi, comprei uma camiseta no pedido 100777 e ate agora nada, ja faz tempo", [ASK_CONTACT]),
+        T("+55 11 98765-4321", [Status("100777")]),
+        T("nao, deixa. obrigado", [R("utter_fine_here_if_needed")]),
+    ]),
+    Scenario("ordered_ten_days_ago_and_nothing_came_pt", "pt", [
+        T("pedi faz 10 dias e nao chegou nada", [ASK_ORDER]),
+        T("é o 100777", [ASK_CONTACT]),
+        T("joao.silva@example.com.br", [Status("100777")]),
+    ]),
+
     # ---------------- corrections ------------------------------------------------------------------------
     Scenario("sorry_wrong_one_its_order_100503_en", "en", [
         T("where's my order 100502", [ASK_CONTACT]),

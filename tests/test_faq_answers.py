@@ -1,5 +1,5 @@
 """Several questions in one message get several FAQ answers; one question gets one."""
-from bot.faq_answers import MAX_ANSWERS, faq_answers
+from bot.faq_answers import MAX_ANSWERS, asides_since, faq_answers
 
 
 def parse(top, *parts):
@@ -19,3 +19,25 @@ def test_one_question_gets_one_answer():
 
 def test_never_more_than_three_answers():
     assert len(faq_answers(parse("faq/a", "faq/b", "faq/c", "faq/d", "faq/e"))) == MAX_ANSWERS
+
+
+def _user(intent: str, *parts: str) -> dict:
+    return {"event": "user", "parse_data": {"intent": {"name": intent}, "response_selector": {"faq": {
+        "parts": [{"intent_response_key": key, "confidence": 0.8} for key in parts]}}}}
+
+
+def test_the_questions_asked_beside_an_order_request_are_found_back_to_the_last_answered_one():
+    answered = {"event": "slot", "name": "identity_failures", "value": 0}
+    events = [
+        {"event": "action", "name": "action_session_start"},
+        _user("order_status", "faq/shipping_cost"),  # answered with its order, before the boundary
+        answered,
+        _user("faq", "faq/warranty", "faq/discount_code"),  # the FAQ rule answered these itself
+        _user("order_status", "faq/payment_methods"),  # "where's 100503? and do you take Bizum?"
+        {"event": "slot", "name": "identity_failures", "value": 1},  # a wrong email first
+        _user("inform"),
+        _user("inform", "faq/delivery_time", "faq/payment_methods"),
+    ]
+    assert asides_since(events, lambda e: e == answered) == ["faq/payment_methods", "faq/delivery_time"]
+    assert asides_since(events[:2], lambda e: e == answered) == ["faq/shipping_cost"]
+    assert asides_since([_user("order_status")], lambda e: False) == []

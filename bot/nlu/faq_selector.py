@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 import re
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, vstack
@@ -29,13 +30,23 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.keyword_rules import load_question_joiners
+
 RESPONSE_SELECTOR = "response_selector"
 MODEL_FILE = "faq_selector.skops"
-# Where a message splits into questions: "?", ";", and the words that join two questions.
-PART_SEPARATORS = re.compile(r"\?+|;|\b(?:and also|and|also|plus|y|e|y también|además|ademas|tb|tbm)\b", re.IGNORECASE)
+
+
+def part_separators(joiners: List[str]) -> "re.Pattern[str]":
+    """Where a message splits into questions: "?", ";", and the words that join two questions
+    (`question_joiners:` of each language's keywords.yml, read at training), longest first."""
+    words = "|".join(re.escape(w) for w in sorted(joiners, key=len, reverse=True))
+    return re.compile(r"\?+|;" + (rf"|\b(?:{words})\b" if words else ""), re.IGNORECASE)
+
+
 MIN_PART_WORDS = 2
 MAX_PARTS = 4
 PART_CONFIDENCE = 0.5
+NOT_AN_FAQ = "(not an faq)"  # the part classifier's class for every other intent's examples
 
 
 def _features(messages: List[Message]) -> csr_matrix:
@@ -51,7 +62,7 @@ def _features(messages: List[Message]) -> csr_matrix:
 class FaqSelector(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"retrieval_intent": "faq", "C": 10.0, "max_iter": 500, "ranking_length": 5}
+        return {"retrieval_intent": "faq", "C": 10.0, "max_iter": 500, "ranking_length": 5, "keywords_dir": "data/nlu"}
 
     def __init__(
         self,
@@ -61,6 +72,7 @@ class FaqSelector(GraphComponent):
         classifier: Optional[LogisticRegression] = None,
         responses: Optional[Dict[Text, List[Dict[Text, Any]]]] = None,
         part_classifier: Optional[LogisticRegression] = None,
+        joiners: Optional[List[str]] = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
@@ -68,6 +80,8 @@ class FaqSelector(GraphComponent):
         self._classifier = classifier
         self._responses = responses or {}
         self._part_classifier = part_classifier
+        self._joiners = joiners or []
+        self._separators = part_separators(self._joiners)
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> FaqSelector:
@@ -86,7 +100,10 @@ class FaqSelector(GraphComponent):
         )
         classifier.fit(_features(examples), [m.get(INTENT_RESPONSE_KEY) for m in examples])
         self._classifier = classifier
-        self._part_classifier = _part_classifier(examples)
+        others = [m for m in training_data.intent_examples if m.get(INTENT) != retrieval_intent and m.get(TEXT)]
+        self._part_classifier = _part_classifier(examples, others)
+        self._joiners = load_question_joiners(Path(self._config["keywords_dir"]))
+        self._separators = part_separators(self._joiners)
         self._responses = {
             key: training_data.responses.get(f"utter_{key}", []) for key in classifier.classes_
         }
@@ -98,7 +115,7 @@ class FaqSelector(GraphComponent):
 
         with self._model_storage.write_to(self._resource) as directory:
             sio.dump({"classifier": self._classifier, "responses": self._responses,
-                      "part_classifier": self._part_classifier}, directory / MODEL_FILE)
+                      "part_classifier": self._part_classifier, "joiners": self._joiners}, directory / MODEL_FILE)
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> FaqSelector:
@@ -110,7 +127,8 @@ class FaqSelector(GraphComponent):
                 saved = sio.load(path, trusted=sio.get_untrusted_types(file=path))
         except ValueError:  # nothing was trained: no FAQ examples
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, saved["classifier"], saved["responses"], saved.get("part_classifier"))
+        return cls(config, model_storage, resource, saved["classifier"], saved["responses"], saved.get("part_classifier"),
+                   saved.get("joiners"))
 
     def process(self, messages: List[Message]) -> List[Message]:
         classifier = self._classifier
@@ -126,7 +144,7 @@ class FaqSelector(GraphComponent):
 
     def _faq_parts(self, text: str) -> List[Dict[Text, Any]]:
         """The FAQ key each part of a several-question message asks about (confident parts only)."""
-        pieces = [p.strip() for p in PART_SEPARATORS.split(text[:1000]) if p and len(p.split()) >= MIN_PART_WORDS]
+        pieces = [p.strip() for p in self._separators.split(text[:1000]) if p and len(p.split()) >= MIN_PART_WORDS]
         if self._part_classifier is None or len(pieces) < 2:
             return []
         from bot.nlu.sentence_encoder import encoder
@@ -136,7 +154,7 @@ class FaqSelector(GraphComponent):
         for row in probabilities:
             best = int(np.argmax(row))
             key = str(self._part_classifier.classes_[best])
-            if row[best] >= PART_CONFIDENCE and key not in [p["intent_response_key"] for p in parts]:
+            if key != NOT_AN_FAQ and row[best] >= PART_CONFIDENCE and key not in [p["intent_response_key"] for p in parts]:
                 parts.append({"intent_response_key": key, "confidence": float(row[best])})
         return parts
 
@@ -163,11 +181,14 @@ class FaqSelector(GraphComponent):
         message.set(RESPONSE_SELECTOR, properties, add_to_output=True)
 
 
-def _part_classifier(examples: List[Message]) -> Optional[LogisticRegression]:
-    """FAQ key from the sentence embedding alone (the part of a message has no n-gram features)."""
+def _part_classifier(examples: List[Message], others: List[Message]) -> Optional[LogisticRegression]:
+    """FAQ key from the sentence embedding alone (the part of a message has no n-gram features).
+    The examples of every other intent are one more class, NOT_AN_FAQ: "where is order 100234"
+    or "it still hasn't come", beside a question, are not FAQs."""
     rows = [(m.get_dense_features(TEXT)[1], m.get(INTENT_RESPONSE_KEY)) for m in examples]
+    rows += [(m.get_dense_features(TEXT)[1], NOT_AN_FAQ) for m in others]
     rows = [(features.features.reshape(-1), key) for features, key in rows if features is not None]
-    if len({key for _, key in rows}) < 2:
+    if len({key for _, key in rows} - {NOT_AN_FAQ}) < 2:
         return None
     classifier = LogisticRegression(C=1.0, max_iter=300, class_weight="balanced", random_state=42)
     classifier.fit(_unit(np.stack([f for f, _ in rows])), [k for _, k in rows])

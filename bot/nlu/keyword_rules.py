@@ -150,6 +150,16 @@ def load_rules(directory: Path) -> Dict[str, Dict[str, List[str]]]:
     return rules
 
 
+def load_question_joiners(directory: Path) -> List[str]:
+    """Every language's words that join two questions in one message, from `question_joiners:` in
+    `<directory>/<language>/keywords.yml`."""
+    words: List[str] = []
+    for path in keyword_files(directory):
+        document = yaml.safe_load(path.read_text("utf-8")) or {}
+        words.extend(str(w) for w in document.get("question_joiners") or [] if str(w).strip())
+    return sorted(set(words))
+
+
 def choose_intent(matches: Iterable[KeywordMatch], model_ranking: Dict[str, float]) -> Optional[KeywordMatch]:
     """Among keyword matches, the intent the model itself ranks highest (then the longest keyword)."""
     candidates = list(matches)
