@@ -5,6 +5,8 @@ from typing import Any, Dict, Iterable, List
 
 FALLBACK_INTENT = "nlu_fallback"
 # Intents that make no sense as a "did you mean …?" suggestion.
+# An FAQ answer this likely is suggested beside the likeliest one.
+FAQ_CONTENDER = 0.2
 NOT_SUGGESTED = {FALLBACK_INTENT, "affirm", "deny", "inform", "greet", "goodbye", "thank", "out_of_scope"}
 
 
@@ -16,14 +18,15 @@ def likeliest_intents(parse_data: Dict[str, Any], how_many: int = 2) -> List[str
         name = ranked.get("name")
         if name in NOT_SUGGESTED or name in suggestions:
             continue
-        if name == "faq":
-            if not faq_ranking:
-                continue
-            name = faq_ranking[0]["intent_response_key"]
-        suggestions.append(name)
-        if len(suggestions) == how_many:
+        if name == "faq":  # its likeliest answers: the second too when it is a real contender
+            keys = [r["intent_response_key"] for n, r in enumerate(faq_ranking)
+                    if n == 0 or r.get("confidence", 0.0) >= FAQ_CONTENDER]
+            suggestions.extend(k for k in keys if k not in suggestions)
+        else:
+            suggestions.append(name)
+        if len(suggestions) >= how_many:
             break
-    return suggestions
+    return suggestions[:how_many]
 
 
 def misses_in_a_row(events: Iterable[Dict[str, Any]]) -> int:

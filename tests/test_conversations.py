@@ -530,6 +530,12 @@ SCENARIOS: List[Scenario] = [
         T("sorry tom.baker@example.org", [Status("100410"), *faq("international_shipping")]),
     ]),
 
+    # ---------------- an FAQ whose answer the bot isn't sure of: it asks, it doesn't guess --------------------
+    Scenario("my_daughter_gave_me_a_gift_card_how_do_i_use_it_es", "es", [
+        T("hola buenas tardes, mi hija me regaló una tarjeta regalo y no se como usarla", [R("utter_did_you_mean")],
+          buttons=[says("utter_label_faq/account_password", "es"), says("utter_label_faq/payment_methods", "es"), "/deny"]),
+    ]),
+
     # ---------------- still waiting, said the customer's way ----------------------------------------------
     Scenario("bought_a_tshirt_in_order_100777_and_nothing_yet_pt", "pt", [
         T("oi, comprei uma camiseta no pedido 100777 e ate agora nada, ja faz tempo", [ASK_CONTACT]),

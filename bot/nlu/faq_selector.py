@@ -26,7 +26,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -137,6 +137,7 @@ class FaqSelector(GraphComponent):
         probabilities = classifier.predict_proba(_features(messages))
         for message, row in zip(messages, probabilities):
             self._set_prediction(message, row, classifier.classes_)
+            self._as_sure_as_its_answer(message, float(row.max()))
             parts = self._faq_parts(message.get(TEXT) or "")
             if parts:
                 message.get(RESPONSE_SELECTOR)[self._config["retrieval_intent"]]["parts"] = parts
@@ -157,6 +158,20 @@ class FaqSelector(GraphComponent):
             if key != NOT_AN_FAQ and row[best] >= PART_CONFIDENCE and key not in [p["intent_response_key"] for p in parts]:
                 parts.append({"intent_response_key": key, "confidence": float(row[best])})
         return parts
+
+    def _as_sure_as_its_answer(self, message: Message, answer_confidence: float) -> None:
+        """An FAQ is only as sure as the choice of its answer: "my daughter gave me a gift card, how
+        do I use it?" is surely an FAQ, but password (0.51) or payment (0.43)? The FAQ intent gets
+        the lower of the two confidences, so an unsure choice asks "did you mean…?" (the
+        FallbackClassifier's threshold) instead of giving a wrong answer."""
+        intent = message.get(INTENT) or {}
+        if intent.get("name") != self._config["retrieval_intent"] or (intent.get("confidence") or 0.0) <= answer_confidence:
+            return
+        sure = dict(intent, confidence=answer_confidence)
+        ranking = [dict(r, confidence=answer_confidence) if r.get("name") == sure["name"] else r
+                   for r in message.get(INTENT_RANKING_KEY) or []]
+        message.set(INTENT, sure, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, sorted(ranking, key=lambda r: -r["confidence"]), add_to_output=True)
 
     def _set_prediction(self, message: Message, probabilities: np.ndarray, classes: np.ndarray) -> None:
         """`probabilities` are the classifier's, in the order of its `classes`."""
