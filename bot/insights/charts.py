@@ -5,9 +5,9 @@ Labels come in from the caller, already in the reader's language; every text is 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import DefaultDict, Dict, List, Optional, Sequence, Tuple
 
 from bot.insights import metrics
 from bot.insights.reading import Data
@@ -123,7 +123,7 @@ def trends(data: Data, labels: Dict[str, str]) -> str:
     """CSAT (1-5), effort (1-5) and NPS (−100..100, right axis) per day that has answers."""
     tz = data.window.timezone
     day = lambda at: datetime.fromtimestamp(at, tz).date()  # noqa: E731
-    series = {"csat": defaultdict(list), "effort": defaultdict(list), "nps": defaultdict(list)}
+    series: Dict[str, DefaultDict[date, List[int]]] = {"csat": defaultdict(list), "effort": defaultdict(list), "nps": defaultdict(list)}
     for case in data.cases:
         if case.get("csat") is not None:
             series["csat"][day(case.get("csat_at") or case["created_at"])].append(case["csat"])
@@ -162,7 +162,7 @@ def trends(data: Data, labels: Dict[str, str]) -> str:
 
 def heatmap(data: Data, labels: Dict[str, str]) -> str:
     """Conversations started per weekday × hour, in the shop's timezone."""
-    counts = Counter()
+    counts: Counter[Tuple[int, int]] = Counter()  # (weekday, hour) → conversations
     for c in data.conversations:
         local = datetime.fromtimestamp(c.started_at, data.window.timezone)
         counts[(local.weekday(), local.hour)] += 1

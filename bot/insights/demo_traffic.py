@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from typing import Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, TypedDict
 
 from bot import settings
 from bot.settings import PROJECT_ROOT
@@ -22,9 +22,23 @@ MAX_CONVERSATIONS = 2000
 TIMEOUT_S = 30
 DEMO_SHOP = PROJECT_ROOT / "shop" / "demo_shop.json"
 
+
+class Phrases(TypedDict):
+    """What customers of one language write: a few ways to say each thing, or one template
+    with the order's number in it ({order})."""
+    hello: List[str]
+    bye: List[str]
+    faq: List[str]
+    order: str
+    damaged: str
+    policy: List[str]
+    person: str
+    lost: List[str]
+
+
 # What customers write, per language: a few ways to ask each thing. The bot's own tests hold the
 # full variety; these only make the figures worth looking at.
-ASK = {
+ASK: Dict[str, Phrases] = {
     "es": {"hello": ["hola", "buenas tardes"], "bye": ["adiós", "gracias, hasta luego"],
            "faq": ["¿cuánto cuesta el envío?", "¿qué formas de pago aceptáis?", "¿cuánto tarda en llegar?",
                    "¿hacéis envíos internacionales?", "¿tenéis algún código de descuento?"],
@@ -67,6 +81,13 @@ def _get(url: str, token: str) -> object:
         return json.loads(response.read())
 
 
+def _json_object(value: object, url: str) -> Dict[str, Any]:
+    """The console API's answer, which is a JSON object."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{url} answered with {type(value).__name__}, not a JSON object")
+    return value
+
+
 class Customer:
     """One conversation: says things and answers the rating buttons it is shown."""
 
@@ -74,8 +95,10 @@ class Customer:
         self.rasa_url, self.sender, self.language, self.rng = rasa_url, sender, language, rng
 
     def say(self, text: str) -> List[dict]:
-        replies = _post(f"{self.rasa_url}/webhooks/rest/webhook",
-                        {"sender": self.sender, "message": text, "metadata": {"language": self.language}}) or []
+        url = f"{self.rasa_url}/webhooks/rest/webhook"
+        replies = _post(url, {"sender": self.sender, "message": text, "metadata": {"language": self.language}}) or []
+        if not isinstance(replies, list):
+            raise TypeError(f"{url} answered with {type(replies).__name__}, not a list of messages")
         return self.answer_ratings(replies)
 
     def answer_ratings(self, replies: List[dict]) -> List[dict]:
@@ -94,10 +117,12 @@ class Agent:
 
     def __init__(self, web_url: str, password: str) -> None:
         self.web_url = web_url
-        self.token = _post(f"{web_url}/api/auth/login", {"username": "demo", "password": password})["token"]
+        login = f"{web_url}/api/auth/login"
+        self.token: str = _json_object(_post(login, {"username": "demo", "password": password}), login)["token"]
 
     def handle(self, conversation_id: str, language: str, resolve: bool) -> None:
-        cases = _get(f"{self.web_url}/api/cases?status=open", self.token)["cases"]
+        url = f"{self.web_url}/api/cases?status=open"
+        cases = _json_object(_get(url, self.token), url)["cases"]
         case = next((c for c in cases if c["conversation_id"] == conversation_id), None)
         if case is None:
             return
@@ -137,7 +162,8 @@ def play(n: int, rasa_url: str, web_url: str, agent_password: Optional[str], see
                 customer.say(rng.choice(words["lost"]))
         elif kind in ("order", "damaged"):
             order = rng.choice([o for o in orders if (o["status"] == "delivered") == (kind == "damaged")] or orders)
-            customer.say(words[kind].format(order=order["id"]))
+            template = words["damaged"] if kind == "damaged" else words["order"]
+            customer.say(template.format(order=order["id"]))
             customer.say(order["email"])
         if kind == "person" or (kind == "damaged" and rng.random() < 0.5):
             customer.say(words["person"])

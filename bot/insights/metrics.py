@@ -154,6 +154,16 @@ def subset(data: Data, keep: Callable[[Optional[str], Optional[str]], bool]) -> 
     )
 
 
+def on_channel(channel: str) -> Callable[[Optional[str], Optional[str]], bool]:
+    """subset's `keep` for the data of one channel."""
+    return lambda ch, _: ch == channel
+
+
+def in_language(language: str) -> Callable[[Optional[str], Optional[str]], bool]:
+    """subset's `keep` for the data of one language."""
+    return lambda _, la: la == language
+
+
 def core(data: Data) -> Dict[str, Any]:
     """The headline figures of one set of conversations and cases."""
     conversations = data.conversations
@@ -229,7 +239,7 @@ def kpis(data: Data, settings: InsightsSettings) -> Dict[str, Any]:
         "channel": data.window.channel, "language": data.window.language,
         **figures,
         "cost": costs(data.cases, len(data.conversations), settings, figures["contained"]),
-        "by_channel": {ch: core(subset(data, lambda c, _, ch=ch: c == ch)) for ch in channels},
-        "by_language": {lang: core(subset(data, lambda _, la, lang=lang: la == lang)) for lang in languages},
+        "by_channel": {ch: core(subset(data, on_channel(ch))) for ch in channels},
+        "by_language": {lang: core(subset(data, in_language(lang))) for lang in languages},
         "by_intent": by_topic(data),
     }

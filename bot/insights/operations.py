@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from bot.editor import review
 from bot.editor.review import mask
@@ -34,7 +34,9 @@ async def _orders(data: Data, backend) -> Dict[str, Any]:
 
 async def operational(data: Data, backend) -> Dict[str, Any]:
     orders = await _orders(data, backend)
-    reasons, late, damaged = Counter(), Counter(), Counter()
+    reasons: Counter[Tuple[str, str]] = Counter()  # (product category, topic) → contacts
+    late: Counter[str] = Counter()  # carrier → contacts
+    damaged: Counter[str] = Counter()  # product title → contacts
     keys: Dict[Any, List[dict]] = defaultdict(list)  # each figure's conversations, described
     for conversation in data.conversations:
         order = next((orders[o] for o in reversed(conversation.order_ids) if o in orders), None)

@@ -64,16 +64,17 @@ class Window:
 def window(first: Optional[str], last: Optional[str], timezone: ZoneInfo, channel: Optional[str] = None,
            language: Optional[str] = None) -> Window:
     """From YYYY-MM-DD strings, checked: both present, real dates, in order, at most MAX_DAYS."""
-    days = []
+    days: List[date] = []
     for name, value in (("from", first), ("to", last)):
         if not value:
             raise BadRange(f"'{name}' is required, as YYYY-MM-DD")
         try:
-            days.append(date.fromisoformat(str(value)[:10]) if len(str(value)) == 10 else None)
+            day = date.fromisoformat(str(value)[:10]) if len(str(value)) == 10 else None
         except ValueError:
-            days.append(None)
-        if days[-1] is None:
+            day = None
+        if day is None:
             raise BadRange(f"'{name}' must be a date as YYYY-MM-DD, not {str(value)[:20]!r}")
+        days.append(day)
     if days[1] < days[0]:
         raise BadRange("'to' is before 'from'")
     if (days[1] - days[0]).days + 1 > MAX_DAYS:

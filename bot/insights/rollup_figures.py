@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, DefaultDict, Dict, List, Optional, Tuple
 
 from sqlalchemy import bindparam, text
 
@@ -76,7 +76,7 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
     since, until = win.start - reading.LOOK_BEHIND.total_seconds(), win.end + reading.LOOK_AHEAD.total_seconds()
     filters, values = _filters(win)
     # Independent reads, each on its own connection: the database works on them side by side.
-    reads = [_POOL.submit(days.built, engine, win), _POOL.submit(reading.cases_near, engine, win, CASE_COLUMNS),
+    reads: List[Future] = [_POOL.submit(days.built, engine, win), _POOL.submit(reading.cases_near, engine, win, CASE_COLUMNS),
              _POOL.submit(_surveys, engine, win), _POOL.submit(_reply_times, engine, filters, dict(values, start=win.start, end=win.end))]
     built, (cases, in_window, replies), surveys, times = [r.result() for r in reads]
     # The days built in advance as they are, the rest (recent days, stale ones) from the summary rows.
@@ -97,7 +97,10 @@ def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, A
         case["first_response_s"] = max(0.0, replies[case["id"]] - case["created_at"]) if case["id"] in replies else None
         case["resolution_s"] = metrics.resolution_s(case)
 
-    overall, channels, languages, topics = Group(), defaultdict(Group), defaultdict(Group), {}
+    overall = Group()
+    channels: DefaultDict[str, Group] = defaultdict(Group)
+    languages: DefaultDict[str, Group] = defaultdict(Group)
+    topics: Dict[str, Group] = {}
     for (channel, language, topic, contained, resolved, repeat_free, handed), n in outcomes.items():
         for group in (overall, channels[channel], languages[language], topics.setdefault(topic or "(none)", Group())):
             group.conversations += n
@@ -142,7 +145,8 @@ def live_outcomes(engine, win: reading.Window, interval: Tuple[float, float], un
         contained_repeat=metrics.CONTAINED_REPEAT_S, fcr_repeat=metrics.FCR_REPEAT_S)
     counted = _query(engine, OUTCOMES.format(filters=filters), bounds, ("fallbacks",))
     with_a_case = _query(engine, WITH_A_CASE, bounds)
-    case_of = reading.match_cases([Conversation(*row[:3], "", "") for row in with_a_case], cases)
+    case_of = reading.match_cases([Conversation(sender_id=row[0], started_at=row[1], ended_at=row[2], channel="", language="")
+                                   for row in with_a_case], cases)
 
     outcomes: Counter = Counter()
     first_seen: Dict[str, float] = {}

@@ -24,7 +24,9 @@ def action_server_secret(env: Optional[Mapping[str, str]] = None) -> Optional[st
 
 
 def header_matches(value: Optional[str], secret: str) -> bool:
-    return bool(value) and hmac.compare_digest(value.encode(), secret.encode())
+    if not value:
+        return False
+    return hmac.compare_digest(value.encode(), secret.encode())
 
 
 def signature(*parts: str, secret: Optional[str] = None) -> str:
