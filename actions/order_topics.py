@@ -68,6 +68,8 @@ async def return_eligibility(reply: Reply, order: Order) -> List[EventType]:
         reply.say(response, title=line.title, last_day=reply.day(line.last_day))
     if not any(line.returnable for line in lines):
         reply.say("utter_nothing_to_return", order_id=order.id)
+        if await shop_backend().returns_for(order.id):  # "I returned the jeans, when's my money?": its refund
+            return await refund_status(reply, order)
         return []
     if reply.tracker.get_slot("wants_exchange"):
         if policy.exchanges.allowed:
@@ -82,6 +84,9 @@ async def return_eligibility(reply: Reply, order: Order) -> List[EventType]:
 
 async def refund_status(reply: Reply, order: Order) -> List[EventType]:
     records = await shop_backend().returns_for(order.id)
+    if not records and order.status == "cancelled":  # no return: the refund of a cancelled order
+        reply.say("utter_refund_cancelled_order", order_id=order.id)
+        return []
     if not records:
         reply.say("utter_refund_none", order_id=order.id)
         return []
@@ -105,6 +110,9 @@ REFUND_RESPONSES = {"not_received_yet": "not_received", "processing": "processin
 async def cancel(reply: Reply, order: Order) -> List[EventType]:
     if order.shipped:
         reply.say("utter_cannot_cancel_shipped", order_id=order.id)
+        return []
+    if order.status == "cancelled":  # already: say so, and where its money goes
+        reply.say("utter_order_status_cancelled", order_id=order.id)
         return []
     if order.status not in NOT_YET_SHIPPED:
         reply.say("utter_cannot_cancel_status", order_id=order.id, status=reply.word(f"utter_status_word_{order.status}"))

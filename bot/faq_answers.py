@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List
 
 MAX_ANSWERS = 3
+# Beside another request, a part is answered as an FAQ when the customer ended it with "?" or the
+# part classifier is this sure: "¿el reembolso? ya pagué con tarjeta" tells, it doesn't ask.
+SURE_ASIDE = 0.9
 
 
 def faq_answers(parse: Dict[str, Any]) -> List[str]:
@@ -23,8 +26,8 @@ def faq_answers(parse: Dict[str, Any]) -> List[str]:
 def asides_since(events: List[Dict[str, Any]], boundary: Callable[[Dict[str, Any]], bool]) -> List[str]:
     """The FAQ questions asked alongside another request ("where's order 100234? and do you take
     PayPal?"): the FAQ keys of the parts of the customer's messages after the last `boundary`
-    event (and within the session), oldest first. Messages the FAQ rule already answered (intent
-    faq) are left out."""
+    event (and within the session) that were asked (SURE_ASIDE), oldest first. Messages the FAQ
+    rule already answered (intent faq) are left out."""
     keys: List[str] = []
     for event in reversed(events):
         if boundary(event) or (event.get("event") == "action" and event.get("name") == "action_session_start"):
@@ -35,5 +38,5 @@ def asides_since(events: List[Dict[str, Any]], boundary: Callable[[Dict[str, Any
         if (parse.get("intent") or {}).get("name") == "faq":
             continue
         parts = ((parse.get("response_selector") or {}).get("faq") or {}).get("parts") or []
-        keys[:0] = [p["intent_response_key"] for p in parts]
+        keys[:0] = [p["intent_response_key"] for p in parts if p.get("asked") or p["confidence"] >= SURE_ASIDE]
     return list(dict.fromkeys(keys))[:MAX_ANSWERS]

@@ -737,7 +737,17 @@ SCENARIOS: List[Scenario] = [
     ]),
     Scenario("cancel_an_order_already_cancelled_pt", "pt", [
         T("quero cancelar o pedido 100871", [ASK_CONTACT]),
-        T("+351 912 345 678", [R("utter_cannot_cancel_status", order_id="100871", status=Word("utter_status_word_cancelled"))]),
+        T("+351 912 345 678", [R("utter_order_status_cancelled", order_id="100871")]),
+        T("e o reembolso? já tinha pago com cartão", [R("utter_refund_cancelled_order", order_id="100871")], buttons=["/human_handoff"]),
+    ]),
+    Scenario("returned_the_jeans_when_do_i_get_my_money_es", "es", [
+        # read as a return: nothing is left to return, so the refund of what came back
+        T("hola, devolvi unos vaqueros (pedido 100955) y quiero saber cuando me devuelven la pasta", [ASK_CONTACT]),
+        T("javier.ruiz@example.es", [R("utter_return_line_already_returned", title=item("100955")["title"]),
+                                     R("utter_nothing_to_return", order_id="100955"),
+                                     R("utter_refund_issued", order_id="100955", amount=Money(return_record_of("100955")["refund_eur"]),
+                                       issued_on=Day(return_record_of("100955")["refund_issued_days"]),
+                                       refund_to=Word("utter_refund_to_card"))]),
     ]),
     Scenario("logged_in_customer_asks_about_someone_elses_order_es", "es", [
         T("hola", [R("utter_greet")]),

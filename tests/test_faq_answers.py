@@ -21,9 +21,9 @@ def test_never_more_than_three_answers():
     assert len(faq_answers(parse("faq/a", "faq/b", "faq/c", "faq/d", "faq/e"))) == MAX_ANSWERS
 
 
-def _user(intent: str, *parts: str) -> dict:
+def _user(intent: str, *parts: str, asked: bool = True, confidence: float = 0.8) -> dict:
     return {"event": "user", "parse_data": {"intent": {"name": intent}, "response_selector": {"faq": {
-        "parts": [{"intent_response_key": key, "confidence": 0.8} for key in parts]}}}}
+        "parts": [{"intent_response_key": key, "confidence": confidence, "asked": asked} for key in parts]}}}}
 
 
 def test_the_questions_asked_beside_an_order_request_are_found_back_to_the_last_answered_one():
@@ -41,3 +41,11 @@ def test_the_questions_asked_beside_an_order_request_are_found_back_to_the_last_
     assert asides_since(events, lambda e: e == answered) == ["faq/payment_methods", "faq/delivery_time"]
     assert asides_since(events[:2], lambda e: e == answered) == ["faq/shipping_cost"]
     assert asides_since([_user("order_status")], lambda e: False) == []
+
+
+def test_a_part_that_tells_rather_than_asks_is_not_answered_beside_an_order():
+    # "¿y el reembolso? ya lo pagué con tarjeta": no question mark, and the classifier not sure
+    told = _user("refund_status", "faq/payment_methods", asked=False, confidence=0.78)
+    assert asides_since([told], lambda e: False) == []
+    sure = _user("order_status", "faq/international_shipping", asked=False, confidence=0.97)  # "…also do you ship to ireland"
+    assert asides_since([sure], lambda e: False) == ["faq/international_shipping"]

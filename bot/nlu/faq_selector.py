@@ -13,7 +13,7 @@ keys the parts ask about (bot/faq_answers.py answers up to three).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import re
 from pathlib import Path
@@ -144,19 +144,29 @@ class FaqSelector(GraphComponent):
         return messages
 
     def _faq_parts(self, text: str) -> List[Dict[Text, Any]]:
-        """The FAQ key each part of a several-question message asks about (confident parts only)."""
-        pieces = [p.strip() for p in self._separators.split(text[:1000]) if p and len(p.split()) >= MIN_PART_WORDS]
+        """The FAQ key each part of a several-question message asks about (confident parts only),
+        and whether the customer ended that part with a question mark (`asked`)."""
+        text = text[:1000]
+        pieces: List[Tuple[str, bool]] = []
+        start = 0
+        for separator in [*self._separators.finditer(text), None]:
+            end = separator.start() if separator else len(text)
+            piece = text[start:end].strip()
+            if piece and len(piece.split()) >= MIN_PART_WORDS:
+                pieces.append((piece, separator is not None and separator.group().startswith("?")))
+            start = separator.end() if separator else end
         if self._part_classifier is None or len(pieces) < 2:
             return []
         from bot.nlu.sentence_encoder import encoder
 
-        probabilities = self._part_classifier.predict_proba(_unit(np.atleast_2d(encoder().encode(pieces[:MAX_PARTS]))))
+        pieces = pieces[:MAX_PARTS]
+        probabilities = self._part_classifier.predict_proba(_unit(np.atleast_2d(encoder().encode([p for p, _ in pieces]))))
         parts: List[Dict[Text, Any]] = []
-        for row in probabilities:
+        for row, (_, asked) in zip(probabilities, pieces):
             best = int(np.argmax(row))
             key = str(self._part_classifier.classes_[best])
             if key != NOT_AN_FAQ and row[best] >= PART_CONFIDENCE and key not in [p["intent_response_key"] for p in parts]:
-                parts.append({"intent_response_key": key, "confidence": float(row[best])})
+                parts.append({"intent_response_key": key, "confidence": float(row[best]), "asked": asked})
         return parts
 
     def _as_sure_as_its_answer(self, message: Message, answer_confidence: float) -> None:
