@@ -233,6 +233,18 @@ def test_days_built_in_advance_give_the_figures_the_tracker_gives_even_after_a_c
             assert days.build_due(engine, madrid, limit=None) >= 15
             win = reading.window("2026-11-03", "2026-11-10", madrid)
             assert rollup_figures.kpis(engine, win, SETTINGS) == metrics.kpis(reading.read(engine, tracker_url, win), SETTINGS)
+            # A person erased: the days holding their conversations are dropped, and built again.
+            with engine.connect() as conn:
+                someone, started_at = conn.execute(select(db.insights_conversations.c.sender_id, db.insights_conversations.c.started_at)
+                                                   .order_by(db.insights_conversations.c.started_at)).first()
+            their_day = datetime.fromtimestamp(started_at, madrid).date().isoformat()
+            whole = reading.window("2026-11-01", "2026-11-30", madrid)
+            built_before = {d.day for d in days.built(engine, whole)}
+            assert their_day in built_before
+            assert rollups.anonymise(engine, [someone]) >= 1
+            dropped = built_before - {d.day for d in days.built(engine, whole)}
+            assert their_day in dropped  # and the other days of their conversations only
+            assert days.build_due(engine, madrid) == len(dropped)
         finally:
             engine.dispose()
             tracker.dispose()

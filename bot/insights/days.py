@@ -189,7 +189,8 @@ def forget_started(conn: Connection, started_ats: Iterable[float]) -> None:
     stale = []
     for timezone_name, day, _ in days:
         start, end = bounds_of(date.fromisoformat(day), ZoneInfo(timezone_name))
-        if any(start <= at < end for at in started_ats):
+        first = bisect_left(started_ats, start)
+        if first < len(started_ats) and started_ats[first] < end:
             stale.append((timezone_name, day))
     forget(conn, stale)
 

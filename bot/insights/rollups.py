@@ -183,7 +183,7 @@ def anonymise(engine: Engine, sender_ids: Iterable[str]) -> int:
     from bot.insights import days
     from bot.privacy.case_records import ERASED_PREFIX
 
-    changed = 0
+    started_ats: List[float] = []
     with engine.begin() as conn:
         for sender_id in sorted({s for s in sender_ids if not s.startswith(ERASED_PREFIX)}):
             opaque = f"{ERASED_PREFIX}{uuid.uuid4().hex[:16]}"
@@ -192,10 +192,10 @@ def anonymise(engine: Engine, sender_ids: Iterable[str]) -> int:
                 conn.execute(update(CONVERSATIONS).where(CONVERSATIONS.c.key == key).values(
                     key=f"{opaque}@{started_at:.3f}", sender_id=opaque, customer_id=None, order_ids=[],
                     product_categories=[]))
-                days.forget_started(conn, [started_at])  # rebuilt with the anonymised rows
-                changed += 1
+                started_ats.append(started_at)
             conn.execute(delete(SENDERS).where(SENDERS.c.sender_id == sender_id))
-    return changed
+        days.forget_started(conn, started_ats)  # their days are rebuilt with the anonymised rows
+    return len(started_ats)
 
 
 # A conversation's next same-topic contact only counts within 7 days of its end (FCR; 72 h for
