@@ -39,8 +39,6 @@ DAYS, OUTCOMES = db.insights_days, db.insights_day_outcomes
 KEPT_DAYS = reading.MAX_DAYS + 14
 # Days built per pass of the feed (each costs a few milliseconds): the rest at the next pass.
 BUILD_PER_PASS = 60
-# (channel, language, topic, contained, resolved by a person, first contact resolved, handed over)
-Outcome = Tuple[str, str, Optional[str], bool, bool, bool, bool]
 
 
 @dataclass(frozen=True)
@@ -120,14 +118,11 @@ def summed(engine: Engine, win: reading.Window, days: List[str]) -> Tuple[Counte
     first_seen: Dict[str, float] = {}
     if not days:
         return outcomes, first_seen
-    filters, values = "", {"timezone": str(win.timezone), "days": days}
-    for name in ("channel", "language"):
-        if getattr(win, name) is not None:
-            filters += f" AND {name} = :{name}"
-            values[name] = getattr(win, name)
+    filters, values = win.sql_filters()
     statement = text(SUMMED.format(filters=filters)).bindparams(bindparam("days", expanding=True))
     with engine.connect() as conn:
-        for channel, language, topic, contained, resolved, repeat_free, handed, n, first in conn.execute(statement, values):
+        rows = conn.execute(statement, dict(values, timezone=str(win.timezone), days=days))
+        for channel, language, topic, contained, resolved, repeat_free, handed, n, first in rows:
             outcomes[(channel, language, topic, bool(contained), bool(resolved), bool(repeat_free), bool(handed))] += int(n)
             first_seen[topic or "(none)"] = min(first, first_seen.get(topic or "(none)", first))
     return outcomes, first_seen
@@ -184,10 +179,10 @@ def forget_started(conn: Connection, started_ats: Iterable[float]) -> None:
     started_ats = sorted(set(started_ats))
     if not started_ats:
         return
-    days = conn.execute(select(DAYS.c.timezone, DAYS.c.day, DAYS.c.cases_since)
+    days = conn.execute(select(DAYS.c.timezone, DAYS.c.day)  # cases_since is the day's start
                         .where(DAYS.c.cases_since <= started_ats[-1], DAYS.c.cases_since > started_ats[0] - 2 * 86400)).all()
     stale = []
-    for timezone_name, day, _ in days:
+    for timezone_name, day in days:
         start, end = bounds_of(date.fromisoformat(day), ZoneInfo(timezone_name))
         first = bisect_left(started_ats, start)
         if first < len(started_ats) and started_ats[first] < end:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from datetime import date, datetime, time, timedelta
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -56,6 +56,16 @@ class Window:
 
     def matches(self, channel: Optional[str], language: Optional[str]) -> bool:
         return (self.channel is None or channel == self.channel) and (self.language is None or language == self.language)
+
+    def sql_filters(self, alias: str = "") -> Tuple[str, Dict[str, str]]:
+        """`matches` as SQL: " AND c.channel = :channel …" (columns of `alias`, if any) and its values."""
+        sql, values = "", {}
+        for name in ("channel", "language"):
+            value = getattr(self, name)
+            if value is not None:
+                sql += f" AND {alias + '.' if alias else ''}{name} = :{name}"
+                values[name] = value
+        return sql, values
 
     def days(self) -> List[date]:
         return [self.first_day + timedelta(days=n) for n in range((self.last_day - self.first_day).days + 1)]

@@ -74,7 +74,7 @@ class Group:
 
 def kpis(engine, win: reading.Window, settings: InsightsSettings) -> Dict[str, Any]:
     since, until = win.start - reading.LOOK_BEHIND.total_seconds(), win.end + reading.LOOK_AHEAD.total_seconds()
-    filters, values = _filters(win)
+    filters, values = win.sql_filters("c")
     # Independent reads, each on its own connection: the database works on them side by side.
     reads: List[Future] = [_POOL.submit(days.built, engine, win), _POOL.submit(reading.cases_near, engine, win, CASE_COLUMNS),
              _POOL.submit(_surveys, engine, win), _POOL.submit(_reply_times, engine, filters, dict(values, start=win.start, end=win.end))]
@@ -138,7 +138,7 @@ def live_outcomes(engine, win: reading.Window, interval: Tuple[float, float], un
     from the summary rows: repeats looked for before `until`, matched to `cases` (every case
     opened near the interval). Also when each topic was first seen."""
     start, end = interval
-    filters, values = _filters(win)
+    filters, values = win.sql_filters("c")
     bounds: Dict[str, Any] = dict(
         values, start=start, end=end, until=until, since=start - reading.LOOK_BEHIND.total_seconds(),
         near_until=min(until, end + reading.LOOK_AHEAD.total_seconds()), fallbacks=sorted(FALLBACKS | {FALLBACK_INTENT}),
@@ -168,15 +168,6 @@ def live_outcomes(engine, win: reading.Window, interval: Tuple[float, float], un
         outcomes[(channel, language, topic, contained, resolved, repeat_free, handed)] += 1
         first_seen[topic or "(none)"] = min(started, first_seen.get(topic or "(none)", started))
     return outcomes, first_seen
-
-
-def _filters(win: reading.Window) -> Tuple[str, Dict[str, Any]]:
-    filters, values = "", {}
-    for name in ("channel", "language"):
-        if getattr(win, name) is not None:
-            filters += f" AND c.{name} = :{name}"
-            values[name] = getattr(win, name)
-    return filters, values
 
 
 def _query(engine, query: str, bounds: Dict[str, Any], expanding: Tuple[str, ...] = ()) -> list:
@@ -260,13 +251,10 @@ def _sorted_percentile(ordered, share: float) -> Optional[float]:
 def _surveys(engine, win: reading.Window) -> List[Dict[str, Any]]:
     """reading.surveys_in's answers, counted by the database (one row per kind, channel, language
     and score) and handed out again one per answer."""
-    query = """SELECT kind, channel, language, score, COUNT(*) FROM insights_surveys
-        WHERE answered_at >= :start AND answered_at < :end AND score IS NOT NULL"""
-    bounds: Dict[str, Any] = {"start": win.start, "end": win.end}
-    for name in ("channel", "language"):
-        if getattr(win, name) is not None:
-            query += f" AND {name} = :{name}"
-            bounds[name] = getattr(win, name)
+    filters, values = win.sql_filters()
+    query = f"""SELECT kind, channel, language, score, COUNT(*) FROM insights_surveys
+        WHERE answered_at >= :start AND answered_at < :end AND score IS NOT NULL{filters}"""
+    bounds: Dict[str, Any] = dict(values, start=win.start, end=win.end)
     with engine.connect() as conn:
         counted = conn.execute(text(query + " GROUP BY kind, channel, language, score"), bounds).all()
     return [{"kind": kind, "channel": channel, "language": language, "score": score}
