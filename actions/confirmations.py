@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.trust import verified_customer_id
+from bot.session_events import this_session
 from bot.shop.backend import BackendUnavailable, OrderNotChangeable
 from bot.shop.factory import shop_backend, shop_policy
 from bot.shop.formatting import money
@@ -92,9 +93,4 @@ class ActionDeclinePending(Action):
 
 def _asked_before(tracker: Tracker) -> bool:
     """The customer wrote something before this message, in this session."""
-    messages = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "action" and event.get("name") == "action_session_start":
-            break
-        messages += event.get("event") == "user"
-    return messages > 1
+    return sum(event.get("event") == "user" for event in this_session(tracker.events)) > 1

@@ -15,7 +15,7 @@ from bot.responses import response_text
 from bot.shop import formatting
 from bot.shop.backend import OrderNotChangeable
 from bot.shop.factory import shop_backend, shop_policy
-from bot.shop.model import NOT_YET_SHIPPED, Order
+from bot.shop.model import NOT_YET_SHIPPED, Order, ReturnRecord
 from bot.shop.returns import damaged_item_terms, missing_parcel_investigation_from, order_eligibility, refund_expectation
 
 CHANNELS_WITH_PHOTOS = {"socketio", "whatsapp"}
@@ -68,8 +68,9 @@ async def return_eligibility(reply: Reply, order: Order) -> List[EventType]:
         reply.say(response, title=line.title, last_day=reply.day(line.last_day))
     if not any(line.returnable for line in lines):
         reply.say("utter_nothing_to_return", order_id=order.id)
-        if await shop_backend().returns_for(order.id):  # "I returned the jeans, when's my money?": its refund
-            return await refund_status(reply, order)
+        records = await shop_backend().returns_for(order.id)
+        if records:  # "I returned the jeans, when's my money?": its refund
+            say_refund(reply, order, records)
         return []
     if reply.tracker.get_slot("wants_exchange"):
         if policy.exchanges.allowed:
@@ -86,10 +87,15 @@ async def refund_status(reply: Reply, order: Order) -> List[EventType]:
     records = await shop_backend().returns_for(order.id)
     if not records and order.status == "cancelled":  # no return: the refund of a cancelled order
         reply.say("utter_refund_cancelled_order", order_id=order.id)
-        return []
-    if not records:
+    elif not records:
         reply.say("utter_refund_none", order_id=order.id)
-        return []
+    else:
+        say_refund(reply, order, records)
+    return []
+
+
+def say_refund(reply: Reply, order: Order, records: List[ReturnRecord]) -> None:
+    """The refund of the order's latest return, as the returns records and the policy have it."""
     latest = max(records, key=lambda r: r.opened_on)
     state = refund_expectation(shop_policy(), latest, reply.today)
     values = dict(
@@ -101,7 +107,6 @@ async def refund_status(reply: Reply, order: Order) -> List[EventType]:
     if response == "rejected" and state.reason and language_of(state.reason) != (reply.language or default_language()):
         response = "rejected_reason_untranslated"  # the shop wrote it in another language: a person explains
     reply.say(f"utter_refund_{response}", **values)
-    return []
 
 
 REFUND_RESPONSES = {"not_received_yet": "not_received", "processing": "processing", "issued": "issued", "rejected": "rejected"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List
 
 FALLBACK_INTENT = "nlu_fallback"
-# Intents that make no sense as a "did you mean …?" suggestion.
 # An FAQ answer this likely is suggested beside the likeliest one.
 FAQ_CONTENDER = 0.2
+# Intents that make no sense as a "did you mean …?" suggestion.
 NOT_SUGGESTED = {FALLBACK_INTENT, "affirm", "deny", "inform", "greet", "goodbye", "thank", "out_of_scope"}
 
 

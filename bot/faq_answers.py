@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List
 
+from bot.session_events import this_session
+
 MAX_ANSWERS = 3
 # Beside another request, a part is answered as an FAQ when the customer ended it with "?" or the
 # part classifier is this sure: "¿el reembolso? ya pagué con tarjeta" tells, it doesn't ask.
@@ -29,8 +31,8 @@ def asides_since(events: List[Dict[str, Any]], boundary: Callable[[Dict[str, Any
     event (and within the session) that were asked (SURE_ASIDE), oldest first. Messages the FAQ
     rule already answered (intent faq) are left out."""
     keys: List[str] = []
-    for event in reversed(events):
-        if boundary(event) or (event.get("event") == "action" and event.get("name") == "action_session_start"):
+    for event in reversed(this_session(events)):
+        if boundary(event):
             break
         if event.get("event") != "user":
             continue
